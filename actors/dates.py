@@ -1,0 +1,184 @@
+"""Dates known at their real precision.
+
+The source document gives dates at several precisions: a full date (« 17 janvier 2006 »),
+a day and month with no year (« depuis le 14 décembre », « le 29 Novembre »), a month
+(« décembre 2006 »), a year (« 2008 ») and open starts (« depuis 2001 »). A
+``PartialDate`` keeps exactly the parts that are known and prints them in French; it
+never fills in a missing year.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+MONTHS_FR = [
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+]  # fmt: skip
+
+
+class Precision(models.TextChoices):
+    DAY = "day", "jour"
+    DAY_MONTH = "day_month", "jour et mois (année inconnue)"
+    MONTH = "month", "mois"
+    YEAR = "year", "année"
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+
+    def __bool__(self):
+        return any(part is not None for part in (self.year, self.month, self.day))
+
+    @property
+    def precision(self):
+        if self.day is not None:
+            return Precision.DAY if self.year is not None else Precision.DAY_MONTH
+        if self.month is not None:
+            return Precision.MONTH
+        if self.year is not None:
+            return Precision.YEAR
+        return None
+
+    def errors(self):
+        """French messages for a combination of parts that does not make a date."""
+        errors = []
+        if self.month is not None and not 1 <= self.month <= 12:
+            errors.append("Le mois doit être compris entre 1 et 12.")
+        if self.day is not None:
+            if self.month is None:
+                errors.append("Un jour sans mois ne peut pas être enregistré : indiquez le mois.")
+            elif 1 <= (self.month or 0) <= 12:
+                leap_year = 2000  # a day-and-month date may be 29 février
+                last = calendar.monthrange(self.year or leap_year, self.month)[1]
+                if not 1 <= self.day <= last:
+                    errors.append(f"Le {MONTHS_FR[self.month - 1]} n'a pas de jour {self.day}.")
+        if self.month is not None and self.year is None and self.day is None:
+            errors.append("Un mois sans année ni jour ne peut pas être enregistré.")
+        return errors
+
+    def format_fr(self):
+        if not self:
+            return ""
+        if self.day is not None:
+            day = "1er" if self.day == 1 else str(self.day)
+            text = f"{day} {MONTHS_FR[self.month - 1]}"
+            return f"{text} {self.year}" if self.year is not None else text
+        if self.month is not None:
+            return f"{MONTHS_FR[self.month - 1]} {self.year}"
+        return str(self.year)
+
+    def iso(self):
+        """ISO 8601 at the known precision (``2006``, ``2006-12``, ``2006-01-17``,
+        ``--12-14`` for a day and month with no year)."""
+        if self.precision == Precision.DAY:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.precision == Precision.DAY_MONTH:
+            return f"--{self.month:02d}-{self.day:02d}"
+        if self.precision == Precision.MONTH:
+            return f"{self.year:04d}-{self.month:02d}"
+        if self.precision == Precision.YEAR:
+            return f"{self.year:04d}"
+        return ""
+
+    def sort_key(self):
+        return (self.year or 0, self.month or 0, self.day or 0)
+
+    def __str__(self):
+        return self.format_fr()
+
+
+def format_period(start: PartialDate, end: PartialDate, open_start: bool = False) -> str:
+    """« depuis 2001 », « 17 janvier 2006 », « de 2007 à 2008 », « jusqu'en 2007 »."""
+    if start and end:
+        if start == end:
+            return start.format_fr()
+        return (
+            f"du {start.format_fr()} au {end.format_fr()}"
+            if start.day or end.day
+            else (f"de {start.format_fr()} à {end.format_fr()}")
+        )
+    if start:
+        if open_start:
+            prefix = "depuis le" if start.day is not None else "depuis"
+            return f"{prefix} {start.format_fr()}"
+        return start.format_fr()
+    if end:
+        return f"jusqu'en {end.format_fr()}" if end.day is None else f"jusqu'au {end.format_fr()}"
+    return ""
+
+
+class PeriodMixin(models.Model):
+    """Abstract start/end dates kept at their real precision.
+
+    ``since`` marks an open start (« depuis 2001 », « depuis le 14 décembre »): the thing
+    began then and goes on.
+    """
+
+    start_year = models.PositiveSmallIntegerField("année de début", null=True, blank=True)
+    start_month = models.PositiveSmallIntegerField(
+        "mois de début", null=True, blank=True, help_text="1 à 12 ; laisser vide si inconnu."
+    )
+    start_day = models.PositiveSmallIntegerField(
+        "jour de début",
+        null=True,
+        blank=True,
+        help_text="Laisser l'année vide si la source ne la donne pas (« le 14 décembre »).",
+    )
+    since = models.BooleanField(
+        "en cours depuis cette date",
+        default=False,
+        help_text="Cocher pour « depuis 2001 » : le début est connu, la fin est ouverte.",
+    )
+    end_year = models.PositiveSmallIntegerField("année de fin", null=True, blank=True)
+    end_month = models.PositiveSmallIntegerField("mois de fin", null=True, blank=True)
+    end_day = models.PositiveSmallIntegerField("jour de fin", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def start(self):
+        return PartialDate(self.start_year, self.start_month, self.start_day)
+
+    @property
+    def end(self):
+        return PartialDate(self.end_year, self.end_month, self.end_day)
+
+    @property
+    def period_display(self):
+        return format_period(self.start, self.end, self.since)
+
+    def clean_period(self):
+        errors = {}
+        start_errors = self.start.errors()
+        end_errors = self.end.errors()
+        if start_errors:
+            errors["start_year"] = start_errors
+        if end_errors:
+            errors["end_year"] = end_errors
+        if not errors and self.since and not self.start:
+            errors["since"] = ["« Depuis » demande une date de début."]
+        if not errors and self.since and self.end:
+            errors["since"] = ["Une période « depuis » n'a pas de date de fin."]
+        start, end = self.start, self.end
+        if (
+            not errors
+            and start.year is not None
+            and end.year is not None
+            and start.sort_key() > end.sort_key()
+        ):
+            errors["end_year"] = ["La fin ne peut pas précéder le début."]
+        if errors:
+            raise ValidationError(errors)
+
+    def clean(self):
+        super().clean()
+        self.clean_period()

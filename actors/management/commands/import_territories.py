@@ -1,0 +1,50 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from actors import territories
+
+
+class Command(BaseCommand):
+    help = (
+        "Importe les régions, départements et communes officiels (INSEE, paquet npm "
+        "@etalab/decoupage-administratif 6.0.0). Sans option : depuis le fichier de "
+        "référence fixtures/territories.json. Idempotent."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--source",
+            help="Dossier data/ du paquet npm décompressé (npm pack @etalab/decoupage-administratif@6.0.0).",
+        )
+        parser.add_argument(
+            "--departements",
+            nargs="+",
+            default=territories.DEFAULT_DEPARTEMENTS,
+            help="Départements dont on importe les communes (défaut : 14 50 61).",
+        )
+        parser.add_argument(
+            "--write-fixture",
+            action="store_true",
+            help="Avec --source : réécrit fixtures/territories.json avec ces données.",
+        )
+
+    def handle(self, *args, source=None, departements=None, write_fixture=False, **options):
+        if source:
+            try:
+                data = territories.read_package(source, departements)
+            except FileNotFoundError as error:
+                raise CommandError(f"Fichier introuvable : {error.filename}") from error
+            if write_fixture:
+                territories.write_fixture(data)
+                self.stdout.write(f"Fichier de référence écrit : {territories.FIXTURE_PATH}")
+        else:
+            if write_fixture:
+                raise CommandError("--write-fixture demande --source.")
+            data = territories.read_fixture()
+        created, updated = territories.import_territories(data)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Territoires : {created} créés, {updated} mis à jour "
+                f"({len(data['communes'])} communes des départements "
+                f"{', '.join(data['departements_with_communes'])})."
+            )
+        )

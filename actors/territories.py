@@ -1,0 +1,156 @@
+"""Import of the official territories (INSEE Code officiel géographique) as published
+by Etalab in the npm package ``@etalab/decoupage-administratif``.
+
+The committed reference file ``fixtures/territories.json`` is a subset of that package
+(all régions and départements, the communes of chosen départements) with its source and
+version, so that no set-up step needs npm. ``import_territories`` reads either that file
+or an unpacked package and upserts by ``key``: running it twice changes nothing.
+"""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from .models import Territory, TerritoryKind
+
+PACKAGE = "@etalab/decoupage-administratif"
+PACKAGE_VERSION = "6.0.0"
+DEFAULT_DEPARTEMENTS = ["14", "50", "61"]
+FIXTURE_PATH = Path(settings.BASE_DIR) / "fixtures" / "territories.json"
+
+# Regions dissolved by the 2016 reform, with the départements they held and their
+# successor (INSEE COG history). Not in the Etalab package, which lists current regions.
+HISTORIC_REGIONS = [
+    {"code": "25", "nom": "Basse-Normandie", "successeur": "28", "departements": ["14", "50", "61"]},
+]
+
+COMMUNE_TYPES = {
+    "commune-actuelle": TerritoryKind.COMMUNE,
+    "commune-deleguee": TerritoryKind.COMMUNE_DELEGUEE,
+    "commune-associee": TerritoryKind.COMMUNE_ASSOCIEE,
+}
+
+
+def read_package(data_dir, departements):
+    """Read the package's ``data/`` folder and keep the communes of ``departements``."""
+    data_dir = Path(data_dir)
+
+    def load(name):
+        return json.loads((data_dir / name).read_text(encoding="utf-8"))
+
+    return {
+        "source": f"npm {PACKAGE}@{PACKAGE_VERSION} (données INSEE, Code officiel géographique)",
+        "licence": "MIT (paquet) ; données INSEE sous Licence Ouverte",
+        "version": PACKAGE_VERSION,
+        "departements_with_communes": list(departements),
+        "regions": load("regions.json"),
+        "historic_regions": HISTORIC_REGIONS,
+        "departements": load("departements.json"),
+        "communes": [
+            commune
+            for commune in load("communes.json")
+            if commune.get("departement") in departements and commune["type"] in COMMUNE_TYPES
+        ],
+    }
+
+
+def read_fixture(path=FIXTURE_PATH):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def write_fixture(data, path=FIXTURE_PATH):
+    Path(path).write_text(
+        json.dumps(data, ensure_ascii=False, indent=0, sort_keys=True) + "\n", encoding="utf-8"
+    )
+
+
+class _Upserter:
+    """Creates missing territories and updates changed ones, by ``key``, in bulk."""
+
+    FIELDS = ["kind", "code", "name", "parent", "current", "former_region", "is_current",
+              "population", "postcodes"]  # fmt: skip
+
+    def __init__(self):
+        self.by_key = {t.key: t for t in Territory.objects.all()}
+        self.created = 0
+        self.updated = 0
+
+    def upsert(self, batch):
+        """``batch``: list of (key, values) dicts; parents must already exist."""
+        to_create, to_update = [], []
+        for key, values in batch:
+            territory = self.by_key.get(key)
+            if territory is None:
+                territory = Territory(key=key, **values)
+                to_create.append(territory)
+                self.by_key[key] = territory
+                continue
+            changed = False
+            for field, value in values.items():
+                current = getattr(territory, field)
+                if field in {"parent", "current", "former_region"}:
+                    current = getattr(territory, f"{field}_id")
+                    value = value.pk if value is not None else None
+                    if current != value:
+                        setattr(territory, f"{field}_id", value)
+                        changed = True
+                elif current != value:
+                    setattr(territory, field, value)
+                    changed = True
+            if changed:
+                to_update.append(territory)
+        Territory.objects.bulk_create(to_create, batch_size=500)
+        if to_update:
+            Territory.objects.bulk_update(to_update, self.FIELDS, batch_size=500)
+        self.created += len(to_create)
+        self.updated += len(to_update)
+
+    def get(self, kind, code):
+        return self.by_key.get(Territory.make_key(kind, code))
+
+
+@transaction.atomic
+def import_territories(data):
+    up = _Upserter()
+    region, dep = TerritoryKind.REGION, TerritoryKind.DEPARTEMENT
+
+    up.upsert([
+        (Territory.make_key(region, r["code"]),
+         {"kind": region, "code": r["code"], "name": r["nom"], "parent": None, "current": None,
+          "former_region": None, "is_current": True, "population": None, "postcodes": ""})
+        for r in data["regions"]
+    ])  # fmt: skip
+    up.upsert([
+        (Territory.make_key(region, r["code"]),
+         {"kind": region, "code": r["code"], "name": r["nom"], "parent": None,
+          "current": up.get(region, r["successeur"]), "former_region": None,
+          "is_current": False, "population": None, "postcodes": ""})
+        for r in data.get("historic_regions", [])
+    ])  # fmt: skip
+    former = {
+        d: up.get(region, r["code"]) for r in data.get("historic_regions", []) for d in r["departements"]
+    }
+    up.upsert([
+        (Territory.make_key(dep, d["code"]),
+         {"kind": dep, "code": d["code"], "name": d["nom"], "parent": up.get(region, d.get("region", "")),
+          "current": None, "former_region": former.get(d["code"]), "is_current": True,
+          "population": None, "postcodes": ""})
+        for d in data["departements"]
+    ])  # fmt: skip
+
+    def commune_values(c, current):
+        kind = COMMUNE_TYPES[c["type"]]
+        return (
+            Territory.make_key(kind, c["code"]),
+            {"kind": kind, "code": c["code"], "name": c["nom"], "parent": up.get(dep, c["departement"]),
+             "current": current, "former_region": None, "is_current": current is None,
+             "population": c.get("population"), "postcodes": " ".join(c.get("codesPostaux", []))},
+        )  # fmt: skip
+
+    actuelles = [c for c in data["communes"] if c["type"] == "commune-actuelle"]
+    historic = [c for c in data["communes"] if c["type"] != "commune-actuelle"]
+    up.upsert([commune_values(c, None) for c in actuelles])
+    up.upsert([commune_values(c, up.get(TerritoryKind.COMMUNE, c["chefLieu"])) for c in historic])
+    return up.created, up.updated

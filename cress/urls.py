@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from actions import views as action_views
+from actors.urls import urlpatterns as actor_urls
+
+from . import views
+
+actor_pages = (
+    [
+        *actor_urls,
+        path("<slug:slug>/", action_views.actor_detail, name="detail"),
+    ],
+    "actors",
+)
+partner_pages = ([path("<slug:slug>/", action_views.partner_detail, name="partner")], "partners")
+
+site_pages = (
+    [
+        path("", views.home, name="home"),
+        path("recherche/", views.search, name="search"),
+        path("territoires/", views.territory_list, name="territories"),
+        path("territoires/<slug:key>/", views.territory_detail, name="territory"),
+        path("secteurs/<slug:slug>/", views.sector_detail, name="sector"),
+    ],
+    "site",
+)
+
+urlpatterns = [
+    path("", include(site_pages)),
+    path("acteurs/", include(actor_pages)),
+    path("partenaires/", include(partner_pages)),
+    path("actions/", include("actions.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "cress.views.page_not_found"
+handler500 = "cress.views.server_error"
