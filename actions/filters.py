@@ -71,13 +71,15 @@ class ActionFilterSet(DirectoryFilterSet):
         self.filters["annee"].extra["choices"] = years()
 
     def vocabulary_q(self, name, slug):
-        """The action's own sectors (publics), or its programme's."""
+        """The action's own sectors (publics); with none of its own, its programme's."""
         if name == "secteur":
             own, inherited, target = Action.sectors.through, Programme.sectors.through, "sector__slug"
         else:
             own, inherited, target = Action.publics.through, Programme.publics.through, "public__slug"
-        return Q(Exists(own.objects.filter(action=OuterRef("pk"), **{target: slug}))) | Q(
-            Exists(inherited.objects.filter(programme=OuterRef("programme"), **{target: slug}))
+        own_rows = own.objects.filter(action=OuterRef("pk"))
+        return Q(Exists(own_rows.filter(**{target: slug}))) | (
+            ~Q(Exists(own_rows))
+            & Q(Exists(inherited.objects.filter(programme=OuterRef("programme"), **{target: slug})))
         )
 
     def filter_actor(self, queryset, name, value):

@@ -4,6 +4,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.test import Client
 
 from actions.staff_groups import ADMINISTRATORS, EDITORS, sync_staff_groups
 from actors.models import Organisation
@@ -67,6 +68,8 @@ def editor(staff_groups):
 
 
 @pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
+def editor_client(editor):
+    """A client logged in as an editor (separate from the anonymous ``client``)."""
+    staff_client = Client()
+    staff_client.force_login(editor)
+    return staff_client

@@ -1,0 +1,85 @@
+"""French, forgiving search: the same expected results on SQLite and PostgreSQL."""
+
+import pytest
+
+from actions.filters import ACTION_SEARCH
+from actions.models import Action
+from actors.filters import ACTOR_SEARCH
+from actors.models import Organisation
+
+ACTORS = Organisation.objects.actors
+ACTOR_QUERIES = [
+    ("mutualite", {"mutualite-francaise-du-calvados"}),
+    ("Mutualité", {"mutualite-francaise-du-calvados"}),
+    ("MUTUALITÉ FRANÇAISE", {"mutualite-francaise-du-calvados"}),
+    ("epargne", {"fondation-caisse-d-epargne"}),
+    ("caisse d'épargne", {"fondation-caisse-d-epargne"}),
+    ("coorace", {"coorace-basse-normandie"}),
+    ("uriopss", {"uriopss"}),
+    ("scop", {"urscop"}),
+    ("ouest", {"urscop"}),
+    ("familles", {"uraf", "mutualite-francaise-du-calvados"}),
+    ("handicapées", {"mutualite-francaise-du-calvados"}),
+    ("insertion", {"coorace-basse-normandie"}),
+    ("aide a domicile", {"uriopss", "uraf", "fondation-caisse-d-epargne"}),  # « aidants » shares the stem
+    ("bretagne", {"urscop"}),
+    ("pays de la loire", {"urscop"}),
+    ("zzz introuvable", set()),
+]
+ACTION_QUERIES = [
+    ("Saint-Pierre-sur-Dives", {"halte-garderie-itinerante", "pole-petite-enfance"}),
+    ("saint pierre sur dives", {"halte-garderie-itinerante", "pole-petite-enfance"}),
+    ("halte garderie", {"halte-garderie-itinerante", "pole-petite-enfance"}),
+    ("frenouville", {"halte-garderie-itinerante", "pole-petite-enfance"}),
+    ("alzheimer", {"unite-de-vie-alzheimer", "pole-personnes-agees"}),
+    ("ehpad", {"gestion-d-un-ehpad", "pole-personnes-agees"}),
+    ("veille juridique", {"veille-juridique-mensuelle"}),
+    ("cèdre", {"dossier-d-agrement-et-demarche-qualite-cedre"}),
+    ("proxim'services", {"creation-de-structures-proxim-services"}),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("query", "expected"), ACTOR_QUERIES)
+def test_actor_search(directory, query, expected):
+    found = set(ACTOR_SEARCH.apply(ACTORS().published(), query).values_list("slug", flat=True))
+    assert found == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("query", "expected"), ACTION_QUERIES)
+def test_action_search(directory, query, expected):
+    found = set(ACTION_SEARCH.apply(Action.objects.published(), query).values_list("slug", flat=True))
+    assert found == expected
+
+
+@pytest.mark.django_db
+def test_name_ranks_before_description(directory):
+    ranked = list(
+        ACTOR_SEARCH.apply(ACTORS().published(), "calvados")
+        .order_by("-search_rank", "name")
+        .values_list("slug", flat=True)
+    )
+    assert ranked[0] == "mutualite-francaise-du-calvados"
+
+
+@pytest.mark.django_db
+def test_search_page_groups_results_by_kind(directory, client):
+    page = client.get("/recherche/", {"q": "saint pierre sur dives"}).content.decode()
+    assert "Actions (" in page
+    assert "Création d&#x27;une halte-garderie itinérante" in page
+    assert "Territoires (" in page
+    assert "Saint-Pierre-sur-Dives (commune déléguée, aujourd&#x27;hui Saint-Pierre-en-Auge)" in page
+
+
+@pytest.mark.django_db
+def test_search_page_without_results_says_so(directory, client):
+    response = client.get("/recherche/", {"q": "xylophone"})
+    assert response.status_code == 200
+    assert "Aucun résultat pour « xylophone »" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_list_search_filter_uses_the_same_search(directory, client):
+    response = client.get("/acteurs/", {"q": "epargne"})
+    assert [a.slug for a in response.context["page"].object_list] == ["fondation-caisse-d-epargne"]
