@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 
 from actors.models import Organisation, Status, Territory
 from actors.views import territories_prefetch, vocabulary_of
+from cress import structured_data
 from cress.listing import DirectoryListView
 
 from .filters import ActionFilterSet
@@ -18,8 +19,37 @@ class ActionListView(DirectoryListView):
     template_name = "actions/action_list.html"
     title = "Programmes et actions"
 
+    csv_name = "actions-ess-basse-normandie"
+    csv_columns = [
+        ("Action", lambda a, base: a.title),
+        ("Acteur", lambda a, base: a.programme.actor.name),
+        ("Programme", lambda a, base: a.programme.title),
+        ("Action parente", lambda a, base: a.parent.title if a.parent else ""),
+        ("Période", lambda a, base: a.period_display or a.programme.period_display),
+        ("Début (ISO)", lambda a, base: a.start.iso()),
+        ("Territoires", lambda a, base: " | ".join(t.display_name for t in a.territories.all())),
+        ("Codes INSEE", lambda a, base: " | ".join(t.code for t in a.territories.all())),
+        ("Secteurs", lambda a, base: " | ".join(s.name for s in a.sectors.all())),
+        ("Publics", lambda a, base: " | ".join(p.name for p in a.publics.all())),
+        (
+            "Partenaires",
+            lambda a, base: " | ".join(
+                f"{p.organisation.name} ({p.get_role_display()})" for p in a.partnerships.all()
+            ),
+        ),
+        ("Description", lambda a, base: a.description),
+        ("Fiche", lambda a, base: base + a.get_absolute_url()),
+        ("Mise à jour", lambda a, base: a.updated_at.date().isoformat()),
+    ]
+
     def get_queryset(self):
         return Action.objects.published().for_list()
+
+    def csv_response(self, queryset):
+        queryset = queryset.prefetch_related(
+            territories_prefetch(), "sectors", "publics", "partnerships__organisation"
+        )
+        return super().csv_response(queryset)
 
 
 def attach_partners(programmes, partnerships):
@@ -77,10 +107,14 @@ def actor_detail(request, slug):
         Organisation.objects.actors().published().exclude(pk=actor.pk)
         .filter(sectors__slug__in=[s["slug"] for s in sectors]).distinct().order_by("name")[:5]
     )  # fmt: skip
+    territories = list(actor.territories.all())
     return render(
         request,
         "actors/actor_detail.html",
         {
+            "jsonld": structured_data.script(
+                structured_data.organisation(actor, request.build_absolute_uri, territories)
+            ),
             "actor": actor,
             "programmes": programmes,
             "partners": sorted(partners.items(), key=lambda item: item[0].name),
@@ -114,7 +148,14 @@ def partner_detail(request, slug):
         )
         .order_by("role", "pk")
     )
-    return render(request, "actors/partner_detail.html", {"partner": partner, "partnerships": partnerships})
+    jsonld = structured_data.organisation(
+        partner, request.build_absolute_uri, list(partner.territories.all())
+    )
+    return render(
+        request,
+        "actors/partner_detail.html",
+        {"partner": partner, "partnerships": partnerships, "jsonld": structured_data.script(jsonld)},
+    )
 
 
 def programme_detail(request, slug):
@@ -128,10 +169,15 @@ def programme_detail(request, slug):
     partnerships = partnerships_of(Q(programme=programme) | Q(action__programme=programme))
     attach_partners([programme], partnerships)
     sectors, publics = vocabulary_of("programmes", programme)
+    jsonld = structured_data.project(
+        programme, request.build_absolute_uri, programme.actor, list(programme.territories.all()),
+        partnerships, programme.summary or programme.description,
+    )  # fmt: skip
     return render(
         request,
         "actions/programme_detail.html",
         {
+            "jsonld": structured_data.script(jsonld),
             "programme": programme,
             "sectors": sectors,
             "publics": publics,
@@ -165,10 +211,16 @@ def action_detail(request, slug):
         )
         inherited_from = "programme"
     sectors, publics = vocabulary_of("actions", action)
+    partnerships = partnerships_of(Q(action=action))
+    jsonld = structured_data.project(
+        action, request.build_absolute_uri, action.programme.actor, territories, partnerships,
+        action.description or action.programme.summary,
+    )  # fmt: skip
     return render(
         request,
         "actions/action_detail.html",
         {
+            "jsonld": structured_data.script(jsonld),
             "action": action,
             "programme": action.programme,
             "sub_actions": sub_actions,
@@ -176,7 +228,7 @@ def action_detail(request, slug):
             "territories_inherited": inherited_from is not None,
             "sectors": sectors,
             "publics": publics,
-            "partnerships": partnerships_of(Q(action=action)),
+            "partnerships": partnerships,
         },
     )
 
@@ -188,8 +240,13 @@ def event_detail(request, slug):
         .prefetch_related("organisers"),
         slug=slug,
     )
+    jsonld = structured_data.event(event, request.build_absolute_uri, list(event.organisers.all()))
     return render(
         request,
         "actions/event_detail.html",
-        {"event": event, "quotes": list(event.quotes.select_related("person_organisation"))},
+        {
+            "event": event,
+            "quotes": list(event.quotes.select_related("person_organisation")),
+            "jsonld": structured_data.script(jsonld),
+        },
     )

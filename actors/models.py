@@ -256,7 +256,7 @@ class OrganisationQuerySet(PublishableQuerySet):
         )
 
     def for_list(self):
-        return self.select_related("parent").prefetch_related("sectors", "territories")
+        return self.select_related("parent").prefetch_related("sectors")
 
 
 class Organisation(Publishable):

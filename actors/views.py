@@ -15,8 +15,32 @@ class ActorListView(DirectoryListView):
     template_name = "actors/actor_list.html"
     title = "Les acteurs de l'ESS"
 
+    csv_name = "acteurs-ess-basse-normandie"
+    csv_columns = [
+        ("Nom", lambda o, base: o.name),
+        ("Sigle", lambda o, base: o.acronym),
+        ("Autre nom", lambda o, base: o.alternate_name),
+        ("Famille de l'ESS", lambda o, base: o.get_family_display()),
+        ("Présentation", lambda o, base: o.summary),
+        ("Réseau", lambda o, base: o.parent.name if o.parent else ""),
+        ("Territoires", lambda o, base: " | ".join(t.display_name for t in o.territories.all())),
+        ("Codes INSEE", lambda o, base: " | ".join(t.code for t in o.territories.all())),
+        ("Secteurs", lambda o, base: " | ".join(s.name for s in o.sectors.all())),
+        ("Publics", lambda o, base: " | ".join(p.name for p in o.publics.all())),
+        ("Site web", lambda o, base: o.website),
+        ("SIREN", lambda o, base: o.siren),
+        ("SIRET", lambda o, base: o.siret),
+        ("RNA", lambda o, base: o.rna),
+        ("Fiche", lambda o, base: base + o.get_absolute_url()),
+        ("Mise à jour", lambda o, base: o.updated_at.date().isoformat()),
+    ]
+
     def get_queryset(self):
         return Organisation.objects.actors().published().for_list()
+
+    def csv_response(self, queryset):
+        queryset = queryset.prefetch_related(territories_prefetch(), "publics")
+        return super().csv_response(queryset)
 
 
 def territories_prefetch(lookup="territories"):

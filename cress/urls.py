@@ -1,10 +1,13 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from actions import views as action_views
 from actors.urls import urlpatterns as actor_urls
 
 from . import views
+from .feeds import LatestFeed
+from .sitemaps import SITEMAPS
 
 actor_pages = (
     [
@@ -22,6 +25,8 @@ site_pages = (
         path("territoires/", views.territory_list, name="territories"),
         path("territoires/<slug:key>/", views.territory_detail, name="territory"),
         path("secteurs/<slug:slug>/", views.sector_detail, name="sector"),
+        path("donnees/", views.open_data, name="open-data"),
+        path("flux/", LatestFeed(), name="feed"),
     ],
     "site",
 )
@@ -31,6 +36,9 @@ urlpatterns = [
     path("acteurs/", include(actor_pages)),
     path("partenaires/", include(partner_pages)),
     path("actions/", include("actions.urls")),
+    path("api/v1/", include("cress.api_urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("admin/", admin.site.urls),
 ]
 

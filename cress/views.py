@@ -1,13 +1,18 @@
 """Site-wide pages: home, search across kinds, territories, sectors, error pages."""
 
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
 
 from actions.filters import ACTION_SEARCH, PROGRAMME_SEARCH
 from actions.models import Action, Programme
 from actors.filters import ACTOR_SEARCH, DEPARTEMENTS
 from actors.models import COMMUNE_KINDS, Organisation, Sector, Territory, TerritoryKind
 from actors.search import SearchSpec, terms
+
+from .datainclusion import UNFILLED_SERVICE_FIELDS, UNFILLED_STRUCTURE_FIELDS
 
 SEARCH_LIMIT = 10
 PARTNER_SEARCH = SearchSpec(a=["name", "acronym"], b=["territories__name"], c=["summary", "description"])
@@ -187,3 +192,28 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+def open_data(request):
+    """/donnees/: the licence, the API, the CSV exports and the data·inclusion export."""
+    return render(
+        request,
+        "cress/open_data.html",
+        {
+            "api_root": request.build_absolute_uri(reverse("api:api-root")),
+            "schema_url": request.build_absolute_uri(reverse("api:schema")),
+            "unfilled_structure_fields": UNFILLED_STRUCTURE_FIELDS,
+            "unfilled_service_fields": UNFILLED_SERVICE_FIELDS,
+        },
+    )
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /recherche/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,112 @@
+"""Read-only API of programmes and actions (routed in cress/api_urls.py)."""
+
+from rest_framework import serializers
+
+from actors.api import TerritorySummarySerializer
+from cress.api_base import ReadOnlyDirectoryViewSet
+
+from .filters import ActionFilterSet
+from .models import Action, Partnership, Programme
+
+
+class PeriodField(serializers.Field):
+    """``{"debut": "2006-01-17", "fin": null, "depuis": false, "texte": "17 janvier 2006"}``;
+    dates in ISO 8601 at their real precision (``2006``, ``2006-12``, ``--12-14``)."""
+
+    def __init__(self, **kwargs):
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj):
+        return {
+            "debut": obj.start.iso() or None,
+            "fin": obj.end.iso() or None,
+            "depuis": obj.since,
+            "texte": obj.period_display,
+        }
+
+
+class PartnershipSerializer(serializers.ModelSerializer):
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    nom = serializers.CharField(source="organisation.name")
+    role = serializers.CharField()
+    role_libelle = serializers.CharField(source="get_role_display")
+    periode = PeriodField()
+
+    class Meta:
+        model = Partnership
+        fields = ["organisation", "nom", "role", "role_libelle", "detail", "periode"]
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    acteur = serializers.SlugRelatedField(source="actor", slug_field="slug", read_only=True)
+    type = serializers.CharField(source="kind")
+    periode = PeriodField()
+    territoires = TerritorySummarySerializer(source="territories", many=True, read_only=True)
+    secteurs = serializers.SlugRelatedField(source="sectors", slug_field="slug", many=True, read_only=True)
+    publics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    partenaires = PartnershipSerializer(source="partnerships", many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Programme
+        fields = [
+            "slug", "title", "type", "acteur", "summary", "description", "source_text", "periode",
+            "territoires", "secteurs", "publics", "partenaires", "url", "updated_at",
+        ]  # fmt: skip
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    programme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    acteur = serializers.CharField(source="programme.actor.slug")
+    action_parente = serializers.SlugRelatedField(source="parent", slug_field="slug", read_only=True)
+    periode = PeriodField()
+    territoires = TerritorySummarySerializer(source="territories", many=True, read_only=True)
+    secteurs = serializers.SlugRelatedField(source="sectors", slug_field="slug", many=True, read_only=True)
+    publics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    partenaires = PartnershipSerializer(source="partnerships", many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Action
+        fields = [
+            "slug", "title", "programme", "acteur", "action_parente", "is_flagship", "description",
+            "source_text", "editorial_note", "periode", "territoires", "secteurs", "publics",
+            "partenaires", "url", "updated_at",
+        ]  # fmt: skip
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+PARTNERSHIPS = ("partnerships__organisation",)
+
+
+class ActionViewSet(ReadOnlyDirectoryViewSet):
+    """Les actions publiées ; mêmes filtres que la page /actions/."""
+
+    serializer_class = ActionSerializer
+    filterset_class = ActionFilterSet
+
+    def get_queryset(self):
+        return (
+            Action.objects.published()
+            .for_list()
+            .prefetch_related("territories", "sectors", "publics", *PARTNERSHIPS)
+        )
+
+
+class ProgrammeViewSet(ReadOnlyDirectoryViewSet):
+    """Les programmes publiés."""
+
+    serializer_class = ProgrammeSerializer
+
+    def get_queryset(self):
+        return (
+            Programme.objects.published().select_related("actor")
+            .prefetch_related("territories", "sectors", "publics", *PARTNERSHIPS).order_by("actor__name", "title", "pk")
+        )  # fmt: skip

@@ -1,0 +1,114 @@
+"""Read-only API of organisations and vocabularies (routed in cress/api_urls.py)."""
+
+from rest_framework import serializers
+
+from cress.api_base import ReadOnlyDirectoryViewSet
+
+from .filters import ActorFilterSet
+from .models import Organisation, Sector, Territory
+
+
+class TerritorySummarySerializer(serializers.ModelSerializer):
+    type = serializers.CharField(source="kind")
+    code_insee = serializers.CharField(source="code")
+    identifiant = serializers.CharField(source="key")
+
+    class Meta:
+        model = Territory
+        fields = ["identifiant", "type", "code_insee", "name"]
+
+
+class TerritorySerializer(TerritorySummarySerializer):
+    rattachement = serializers.SlugRelatedField(source="parent", slug_field="key", read_only=True)
+    territoire_actuel = serializers.SlugRelatedField(source="current", slug_field="key", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Territory
+        fields = [
+            *TerritorySummarySerializer.Meta.fields,
+            "is_current",
+            "rattachement",
+            "territoire_actuel",
+            "population",
+            "url",
+        ]
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class SectorSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Sector
+        fields = ["slug", "name", "description", "url"]
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    famille = serializers.CharField(source="family")
+    type = serializers.CharField(source="kind")
+    reseau = serializers.SlugRelatedField(source="parent", slug_field="slug", read_only=True)
+    territoires = TerritorySummarySerializer(source="territories", many=True, read_only=True)
+    secteurs = serializers.SlugRelatedField(source="sectors", slug_field="slug", many=True, read_only=True)
+    publics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "slug", "name", "acronym", "alternate_name", "type", "famille", "summary", "description",
+            "website", "siren", "siret", "rna", "reseau", "territoires", "secteurs", "publics", "source",
+            "url", "updated_at",
+        ]  # fmt: skip
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+
+
+class ActorViewSet(ReadOnlyDirectoryViewSet):
+    """Les acteurs de l'ESS publiés ; mêmes filtres que la page /acteurs/."""
+
+    serializer_class = OrganisationSerializer
+    filterset_class = ActorFilterSet
+
+    def get_queryset(self):
+        return (
+            Organisation.objects.actors()
+            .published()
+            .select_related("parent")
+            .prefetch_related("territories", "sectors", "publics")
+        )
+
+
+class OrganisationViewSet(ReadOnlyDirectoryViewSet):
+    """Les organisations partenaires publiées (organismes publics, réseaux, collectivités)."""
+
+    serializer_class = OrganisationSerializer
+
+    def get_queryset(self):
+        return (
+            Organisation.objects.partners().published().select_related("parent")
+            .prefetch_related("territories", "sectors", "publics").order_by("name", "pk")
+        )  # fmt: skip
+
+
+class TerritoryViewSet(ReadOnlyDirectoryViewSet):
+    """Régions, départements et communes (Code officiel géographique de l'INSEE)."""
+
+    serializer_class = TerritorySerializer
+    lookup_field = "key"
+
+    def get_queryset(self):
+        return Territory.objects.select_related("parent", "current").order_by("kind", "code", "key")
+
+
+class SectorViewSet(ReadOnlyDirectoryViewSet):
+    """Les secteurs et thèmes."""
+
+    serializer_class = SectorSerializer
+    queryset = Sector.objects.order_by("name")

@@ -1,0 +1,42 @@
+"""What every read-only API endpoint shares: only published content, the public lists'
+FilterSets, unknown or malformed parameters answered with a 400 and a JSON body."""
+
+from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+
+ALWAYS_ALLOWED = {"page", "page_size", "format"}
+
+
+class DirectoryPagination(PageNumberPagination):
+    """20 a page (``page_size`` up to 100). A page past the end is a 404 with a JSON body."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+    invalid_page_message = "Page invalide : cette page n'existe pas."
+
+
+class ReadOnlyDirectoryViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "slug"
+    pagination_class = DirectoryPagination
+
+    def allowed_parameters(self):
+        filterset_class = getattr(self, "filterset_class", None)
+        names = set(filterset_class.base_filters) if filterset_class else set()
+        return names | ALWAYS_ALLOWED
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        unknown = sorted(set(request.query_params) - self.allowed_parameters())
+        if unknown:
+            raise ValidationError(
+                {name: ["Paramètre inconnu."] for name in unknown}
+                | {"parametres_acceptes": sorted(self.allowed_parameters())}
+            )
+        page_size = request.query_params.get("page_size")
+        if page_size is not None and (not page_size.isdigit() or not 1 <= int(page_size) <= 100):
+            raise ValidationError({"page_size": ["Un nombre entier de 1 à 100."]})
+        page = request.query_params.get("page")
+        if page is not None and not page.isdigit():
+            raise ValidationError({"page": ["Un nombre entier positif."]})

@@ -1,0 +1,43 @@
+"""Atom feed of the latest published or updated programmes and actions."""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from actions.models import Action, Programme
+
+LIMIT = 20
+
+
+class LatestFeed(Feed):
+    feed_type = Atom1Feed
+    title = "Annuaire de l'ESS en Basse-Normandie — derniers programmes et actions"
+    subtitle = "Programmes et actions publiés ou mis à jour par la CRESS Basse-Normandie."
+    language = "fr"
+
+    def link(self):
+        return reverse("actions:list")
+
+    def items(self):
+        programmes = list(
+            Programme.objects.published().select_related("actor").order_by("-updated_at")[:LIMIT]
+        )
+        actions = list(Action.objects.published().for_list().order_by("-updated_at")[:LIMIT])
+        return sorted(programmes + actions, key=lambda item: item.updated_at, reverse=True)[:LIMIT]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        actor = item.actor if isinstance(item, Programme) else item.programme.actor
+        text = getattr(item, "summary", "") or item.description
+        return f"{actor.name} — {text}" if text else actor.name
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_author_name(self, item):
+        return "CRESS Basse-Normandie"

@@ -1,0 +1,310 @@
+"""Open data: the API, the CSV and the HTML list agree; JSON-LD, sitemap, robots, feed,
+data·inclusion export and the OpenAPI document."""
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+import yaml
+from openapi_spec_validator import validate
+
+from actions.models import Action
+from actors.models import Organisation, Status
+
+COMBINATIONS = {
+    "/acteurs/": [
+        {},
+        {"departement": "14"},
+        {"departement": "50", "famille": "association"},
+        {"secteur": "aide-a-domicile", "departement": "61"},
+        {"public": "aidants"},
+        {"q": "mutualite"},
+        {"q": "scop", "tri": "nom"},
+        {"famille": "mutuelle", "departement": "61"},
+    ],
+    "/actions/": [
+        {},
+        {"departement": "14", "secteur": "petite-enfance"},
+        {"annee": "2008"},
+        {"acteur": "uriopss"},
+        {"public": "demandeurs-d-emploi-en-insertion", "departement": "50"},
+        {"q": "saint pierre sur dives"},
+        {"q": "ehpad"},
+    ],
+}
+API = {"/acteurs/": "/api/v1/acteurs/", "/actions/": "/api/v1/actions/"}
+
+
+def html_slugs(client, path, params):
+    response = client.get(path, params)
+    return [item.slug for item in response.context["page"].paginator.object_list]
+
+
+def api_slugs(client, path, params):
+    slugs, url, query = [], path, {**params, "page_size": 100}
+    while url:
+        data = client.get(url, query).json()
+        slugs += [item["slug"] for item in data["results"]]
+        url, query = data["next"], {}
+    return slugs
+
+
+def csv_rows(response):
+    content = b"".join(response.streaming_content).decode("utf-8")
+    assert content.startswith("\ufeff"), "UTF-8 byte-order mark for Excel"
+    return list(csv.DictReader(io.StringIO(content[1:]), delimiter=";"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "params"), [(p, c) for p, combos in COMBINATIONS.items() for c in combos])
+def test_api_csv_and_html_return_the_same_items(directory, client, path, params):
+    html = html_slugs(client, path, params)
+    api = api_slugs(client, API[path], params)
+    response = client.get(path, {**params, "format": "csv"})
+    assert response.streaming
+    rows = csv_rows(response)
+    csv_slugs = [row["Fiche"].rstrip("/").rsplit("/", 1)[-1] for row in rows]
+    assert html == api == csv_slugs
+    assert len(html) == len(set(html))
+
+
+@pytest.mark.django_db
+def test_csv_with_accents_round_trips(directory, client):
+    rows = csv_rows(client.get("/acteurs/", {"format": "csv", "famille": "mutuelle"}))
+    assert rows[0]["Nom"] == "Mutualité Française du Calvados"
+    assert rows[0]["Famille de l'ESS"] == "Mutuelle ou union mutualiste"
+    assert "Personnes âgées et perte d'autonomie" in rows[0]["Secteurs"].split(" | ")
+    actions = csv_rows(client.get("/actions/", {"format": "csv", "q": "halte garderie"}))
+    halte = next(r for r in actions if r["Action"] == "Création d'une halte-garderie itinérante")
+    assert "Hubert-Folie (commune déléguée, aujourd'hui Castine-en-Plaine)" in halte["Territoires"]
+    assert (
+        "Mairies de Frénouville, Hubert-Folie, Orbec, Livarot et Saint-Pierre-sur-Dives (Mise à disposition de locaux)"
+        in halte["Partenaires"]
+    )
+
+
+@pytest.mark.django_db
+def test_csv_of_an_invalid_filter_is_the_html_error(directory, client):
+    response = client.get("/acteurs/", {"format": "csv", "secteur": "inconnu"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
+def test_csv_streams_in_chunks_without_loading_everything(directory, client, django_assert_max_num_queries):
+    from tests.factories import OrganisationFactory
+
+    OrganisationFactory.create_batch(2500)
+    response = client.get("/acteurs/", {"format": "csv"})
+    assert response.streaming
+    # 1 000-row chunks: a handful of queries per chunk, never one per row.
+    with django_assert_max_num_queries(30):
+        rows = csv_rows(response)
+    assert len(rows) == 2506
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/api/v1/acteurs/?secteur=inconnu", 400),
+        ("/api/v1/acteurs/?departement=75", 400),
+        ("/api/v1/acteurs/?inconnu=1", 400),
+        ("/api/v1/acteurs/?page=abc", 400),
+        ("/api/v1/acteurs/?page_size=1000", 400),
+        ("/api/v1/actions/?annee=deux-mille", 400),
+        ("/api/v1/acteurs/?page=99", 404),
+        ("/api/v1/acteurs/inconnu/", 404),
+    ],
+)
+def test_api_bad_input_is_a_json_error_never_a_500(directory, client, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    assert response.json()
+
+
+@pytest.mark.django_db
+def test_api_serves_only_published_content(directory, client):
+    Organisation.objects.filter(slug="uraf").update(status=Status.DRAFT)
+    Action.objects.filter(slug="halte-garderie-itinerante").update(status=Status.DRAFT)
+    assert "uraf" not in api_slugs(client, "/api/v1/acteurs/", {})
+    assert client.get("/api/v1/acteurs/uraf/").status_code == 404
+    assert "halte-garderie-itinerante" not in api_slugs(client, "/api/v1/actions/", {})
+    assert "enquete-questionnaire-uraf" not in api_slugs(client, "/api/v1/actions/", {})
+
+
+@pytest.mark.django_db
+def test_api_dates_keep_their_precision(directory, client):
+    data = client.get("/api/v1/actions/experimentation-passerelles-ai-asp/").json()
+    assert data["periode"] == {
+        "debut": "--12-14",
+        "fin": None,
+        "depuis": True,
+        "texte": "depuis le 14 décembre",
+    }
+    assert {p["organisation"] for p in data["partenaires"]} == {
+        "ddtefp-calvados",
+        "ddtefp-manche",
+        "ddtefp-orne",
+    }
+
+
+@pytest.mark.django_db
+def test_openapi_document_validates(client):
+    response = client.get("/api/v1/schema/")
+    assert response.status_code == 200
+    document = yaml.safe_load(response.content)
+    validate(document)
+    assert "/api/v1/acteurs/" in document["paths"]
+    parameters = {p["name"] for p in document["paths"]["/api/v1/acteurs/"]["get"]["parameters"]}
+    assert {"departement", "secteur", "famille", "public", "q", "page"} <= parameters
+
+
+def jsonld_blocks(html):
+    return [
+        json.loads(block)
+        for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "coorace-basse-normandie",
+        "uriopss",
+        "urscop",
+        "uraf",
+        "fondation-caisse-d-epargne",
+        "mutualite-francaise-du-calvados",
+    ],
+)
+def test_actor_jsonld(directory, client, slug):
+    (block,) = jsonld_blocks(client.get(f"/acteurs/{slug}/").content.decode())
+    assert block["@context"] == "https://schema.org"
+    assert block["@type"] in {"Organization", "NGO"}
+    assert block["name"] == Organisation.objects.get(slug=slug).name
+    assert block["url"].endswith(f"/acteurs/{slug}/")
+    assert block["areaServed"] and all("INSEE:" in a["identifier"] for a in block["areaServed"])
+
+
+@pytest.mark.django_db
+def test_actor_jsonld_network_and_alternate_names(directory, client):
+    (block,) = jsonld_blocks(client.get("/acteurs/urscop/").content.decode())
+    assert block["alternateName"] == ["URSCOP", "URSCOP Ouest"]
+    assert block["parentOrganization"]["name"] == "Confédération Générale des SCOP"
+    assert block["memberOf"]["name"] == "Confédération Générale des SCOP"
+    assert {a["name"] for a in block["areaServed"]} == {"Basse-Normandie", "Bretagne", "Pays de la Loire"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("/actions/halte-garderie-itinerante/", "Project"),
+        ("/actions/programmes/coorace-programme-d-actions/", "Project"),
+        ("/actions/evenements/journee-d-echanges-paris-29-novembre/", "Event"),
+        ("/partenaires/drtefp/", "Organization"),
+    ],
+)
+def test_other_jsonld(directory, client, url, kind):
+    (block,) = jsonld_blocks(client.get(url).content.decode())
+    assert block["@type"] == kind
+    assert block["name"] and block["url"].endswith(url)
+
+
+@pytest.mark.django_db
+def test_event_jsonld_does_not_invent_a_year(directory, client):
+    (block,) = jsonld_blocks(
+        client.get("/actions/evenements/journee-d-echanges-paris-29-novembre/").content.decode()
+    )
+    assert "startDate" not in block
+    assert block["location"]["name"] == "Paris"
+    assert block["about"] == "De l'émergence des projets à la structuration du développement"
+
+
+@pytest.mark.django_db
+def test_pages_have_canonical_and_opengraph(directory, client):
+    html = client.get("/acteurs/uraf/?page=2").content.decode()
+    assert '<link rel="canonical" href="http://testserver/acteurs/uraf/">' in html
+    assert '<meta property="og:title" content="Union Régionale des Associations Familiales">' in html
+    assert 'property="og:description"' in html and 'name="description"' in html
+
+
+def sitemap_urls(client):
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    return {
+        u.find("s:loc", ns).text.replace("http://testserver", ""): u.find("s:lastmod", ns)
+        for u in root.findall("s:url", ns)
+    }
+
+
+@pytest.mark.django_db
+def test_sitemap_lists_every_published_page_and_no_draft(directory, client):
+    from actions.models import Event, Programme
+
+    Action.objects.filter(slug="halte-garderie-itinerante").update(status=Status.DRAFT)
+    urls = sitemap_urls(client)
+    for model in (Organisation, Programme, Action, Event):
+        for obj in model.objects.published():
+            assert obj.get_absolute_url() in urls
+            assert urls[obj.get_absolute_url()] is not None, "lastmod"
+    assert "/actions/halte-garderie-itinerante/" not in urls
+    assert "/territoires/14/" in urls and "/territoires/region-25/" in urls
+    for path in urls:
+        assert client.get(path).status_code == 200, path
+
+
+@pytest.mark.django_db
+def test_robots_points_to_the_sitemap(client):
+    text = client.get("/robots.txt").content.decode()
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert "Disallow: /admin/" in text
+
+
+@pytest.mark.django_db
+def test_atom_feed_of_latest_programmes_and_actions(directory, client):
+    root = ET.fromstring(client.get("/flux/").content)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.find("a:title", ns).text for e in root.findall("a:entry", ns)]
+    assert len(titles) == 20
+    assert all(e.find("a:updated", ns) is not None for e in root.findall("a:entry", ns))
+    assert 'type="application/atom+xml"' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_data_inclusion_export(directory, client):
+    structures = client.get("/api/v1/data-inclusion/structures/").json()
+    assert {s["id"] for s in structures} == {
+        "coorace-basse-normandie", "uriopss", "urscop", "uraf", "fondation-caisse-d-epargne", "mutualite-francaise-du-calvados"
+    }  # fmt: skip
+    mutualite = next(s for s in structures if s["id"] == "mutualite-francaise-du-calvados")
+    assert mutualite["typologie"] == "ESS" and mutualite["adresse"] is None and mutualite["source"]
+    services = {s["id"]: s for s in client.get("/api/v1/data-inclusion/services/").json()}
+    halte = services["halte-garderie-itinerante"]
+    assert halte["structure_id"] == "mutualite-francaise-du-calvados"
+    assert halte["thematiques"] == ["famille--garde-denfants"]
+    assert (halte["zone_diffusion_type"], halte["zone_diffusion_code"]) == ("departement", "14")
+    uraf = services["enquete-questionnaire-uraf"]
+    assert (uraf["zone_diffusion_type"], uraf["zone_diffusion_code"]) == ("region", "28")
+    coorace = services["appui-cahier-des-charges"]
+    assert (coorace["zone_diffusion_type"], coorace["zone_diffusion_nom"]) == ("region", "Normandie")
+
+
+@pytest.mark.django_db
+def test_open_data_page(directory, client):
+    page = client.get("/donnees/").content.decode()
+    assert "Licence Ouverte" in page and "/api/v1/schema/" in page and "format=csv" in page
+    assert "<code>telephone</code>" in page
+
+
+@pytest.mark.django_db
+def test_sitemap_lists_communes_that_have_published_actions(directory, client):
+    urls = sitemap_urls(client)
+    assert "/territoires/14371-deleguee/" in urls and "/territoires/14287/" in urls
+    assert "/territoires/50001/" not in urls
