@@ -88,8 +88,7 @@ class ProgrammeAdmin(PublishableAdmin):
     search_fields = ["title", "summary", "description", "actor__name", "actor__acronym"]
     list_select_related = ["actor"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["actor", "territories"]
-    filter_horizontal = ["sectors", "publics"]
+    autocomplete_fields = ["actor", "territories", "sectors", "publics"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [ActionInline, PartnershipInline]
     fieldsets = [
@@ -112,8 +111,7 @@ class ActionAdmin(PublishableAdmin):
     search_fields = ["title", "description", "programme__title", "programme__actor__name"]
     list_select_related = ["programme", "parent"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["programme", "parent", "territories"]
-    filter_horizontal = ["sectors", "publics"]
+    autocomplete_fields = ["programme", "parent", "territories", "sectors", "publics"]
     readonly_fields = ["created_at", "updated_at"]
     inlines = [PartnershipInline]
     fieldsets = [

@@ -244,9 +244,13 @@ class Partnership(PeriodMixin, models.Model):
         target = self.action or self.programme
         return f"{self.organisation} — {self.get_role_display().lower()} — {target}"
 
+    def _has(self, name):
+        """Set, even to a parent not saved yet (an inline form on a new action)."""
+        return getattr(self, f"{name}_id") is not None or self._state.fields_cache.get(name) is not None
+
     def clean(self):
         super().clean()
-        if bool(self.programme_id) == bool(self.action_id):
+        if self._has("programme") == self._has("action"):
             raise ValidationError("Choisissez soit un programme, soit une action (exactement l'un des deux).")
 
 

@@ -93,8 +93,7 @@ class OrganisationAdmin(PublishableAdmin):
     search_fields = ["name", "acronym", "alternate_name", "siren", "siret", "rna"]
     list_select_related = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["parent", "territories"]
-    filter_horizontal = ["sectors", "publics"]
+    autocomplete_fields = ["parent", "territories", "sectors", "publics"]
     readonly_fields = ["created_at", "updated_at"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [

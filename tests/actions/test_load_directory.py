@@ -48,3 +48,16 @@ def test_counts_of_the_real_content(directory):
     assert Event.objects.count() == 1
     assert Quote.objects.count() == 3
     assert KeyFigure.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_partnership_on_an_action_not_saved_yet_is_valid(directory):
+    """The admin validates inline partnerships before it saves the new action."""
+    from django.core.exceptions import ValidationError
+
+    organisation = Organisation.objects.get(slug="drtefp")
+    Partnership(organisation=organisation, action=Action(title="Nouvelle")).clean()
+    with pytest.raises(ValidationError):
+        Partnership(organisation=organisation).clean()
+    with pytest.raises(ValidationError):
+        Partnership(organisation=organisation, action=Action(), programme=Programme()).clean()

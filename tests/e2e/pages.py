@@ -1,0 +1,25 @@
+"""Every public page type, checked for accessibility and HTML validity."""
+
+PAGE_TYPES = {
+    "accueil": "/",
+    "liste des acteurs": "/acteurs/",
+    "acteurs filtrés": "/acteurs/?departement=14&secteur=petite-enfance",
+    "résultat vide": "/acteurs/?departement=61&famille=mutuelle",
+    "filtre invalide": "/acteurs/?secteur=inconnu",
+    "fiche acteur": "/acteurs/coorace-basse-normandie/",
+    "fiche acteur (citations, chiffres)": "/acteurs/fondation-caisse-d-epargne/",
+    "liste des actions": "/actions/",
+    "actions filtrées": "/actions/?departement=14&annee=2008",
+    "fiche action": "/actions/halte-garderie-itinerante/",
+    "fiche programme": "/actions/programmes/mutualite-secteur-d-actions-sociales/",
+    "fiche événement": "/actions/evenements/journee-d-echanges-paris-29-novembre/",
+    "partenaire": "/partenaires/caisse-d-allocations-familiales/",
+    "territoires": "/territoires/",
+    "département": "/territoires/14/",
+    "commune historique": "/territoires/14371-deleguee/",
+    "secteur": "/secteurs/personnes-agees/",
+    "recherche": "/recherche/?q=saint+pierre+sur+dives",
+    "recherche sans résultat": "/recherche/?q=xylophone",
+    "données ouvertes": "/donnees/",
+    "page introuvable": "/acteurs/inconnu/",
+}

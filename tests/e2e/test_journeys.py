@@ -1,0 +1,206 @@
+"""A visitor, a keyboard user, a phone user and a CRESS editor, in a real browser."""
+
+import re
+import secrets
+
+from django.apps import apps
+from django.contrib.auth.models import Group, User
+from playwright.sync_api import expect
+
+from actions.staff_groups import EDITORS, sync_staff_groups
+
+from .conftest import SCREENSHOTS
+
+NO_OVERFLOW_JS = "() => document.documentElement.scrollWidth <= window.innerWidth"
+
+
+def visitor_journey(page, site, check_overflow=False):
+    def settled():
+        if check_overflow:
+            assert page.evaluate(NO_OVERFLOW_JS), f"débordement horizontal sur {page.url}"
+
+    page.goto(site + "/")
+    settled()
+    page.get_by_role("link", name="Calvados (14)").first.click()
+    expect(page.locator("h1")).to_contain_text("Calvados")
+    settled()
+    page.get_by_role("link", name="Filtrer les acteurs de ce département").click()
+    expect(page).to_have_url(re.compile(r"/acteurs/\?departement=14$"))
+    page.get_by_label("Secteur", exact=True).select_option("petite-enfance")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page).to_have_url(re.compile(r"departement=14.*secteur=petite-enfance"))
+    expect(page.locator("#nombre-resultats")).to_contain_text("1 acteur")
+    settled()
+    list_url = page.url
+    page.get_by_role("link", name="Mutualité Française du Calvados").click()
+    expect(page.locator("h1")).to_have_text("Mutualité Française du Calvados")
+    settled()
+    page.get_by_role("link", name="Création d'une halte-garderie itinérante").click()
+    expect(page.locator("h1")).to_have_text("Création d'une halte-garderie itinérante")
+    expect(page.locator("main")).to_contain_text(
+        "Livarot (commune déléguée, aujourd'hui Livarot-Pays-d'Auge)"
+    )
+    settled()
+    page.go_back()
+    page.go_back()
+    assert page.url == list_url
+    expect(page.get_by_label("Département", exact=True)).to_have_value("14")
+    expect(page.get_by_label("Secteur", exact=True)).to_have_value("petite-enfance")
+
+
+def test_visitor_journey(site, page):
+    visitor_journey(page, site)
+
+
+def test_visitor_journey_on_a_phone(site, page):
+    page.set_viewport_size({"width": 375, "height": 812})
+    visitor_journey(page, site, check_overflow=True)
+    for url in (
+        "/actions/",
+        "/territoires/",
+        "/partenaires/caisse-d-allocations-familiales/",
+        "/donnees/",
+        "/recherche/?q=scop",
+    ):
+        page.goto(site + url)
+        assert page.evaluate(NO_OVERFLOW_JS), url
+
+
+def test_search_from_the_header_with_and_without_accents(site, page):
+    for query in ("Mutualité", "mutualite", "MUTUALITE"):
+        page.goto(site + "/acteurs/")
+        page.get_by_label("Rechercher dans l'annuaire").fill(query)
+        page.get_by_role("button", name="Rechercher", exact=True).click()
+        expect(page.locator("main")).to_contain_text("Mutualité Française du Calvados")
+        expect(page.get_by_label("Rechercher dans l'annuaire")).to_have_value(query)
+    page.get_by_label("Rechercher dans l'annuaire").fill("saint pierre sur dives")
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_contain_text("Création d'une halte-garderie itinérante")
+
+
+def test_keyboard_only(site, page):
+    from tests.factories import OrganisationFactory
+
+    OrganisationFactory.create_batch(25, territories=[], sectors=[])
+    page.goto(site + "/acteurs/")
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Aller au contenu principal")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "contenu"
+    # Tab into the filter form: keywords, then the département select.
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.id") == "id_famille":
+            break
+    assert page.evaluate("() => document.activeElement.id") == "id_famille"
+    page.keyboard.press("ArrowDown")  # « Association »
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.textContent.trim()") == "Filtrer":
+            break
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"famille=association"))
+    expect(page.locator("#nombre-resultats")).to_contain_text("28 acteurs")
+    # Pagination: reach « Page suivante » with Tab and follow it with Enter.
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.textContent.trim()") == "Page suivante":
+            break
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"famille=association.*page=2|page=2.*famille=association"))
+    expect(page.locator("#nombre-resultats")).to_contain_text("page 2 sur 2")
+
+
+def test_screenshots(site, page):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        for name, url in (
+            ("accueil", "/"),
+            ("liste", "/acteurs/?departement=14"),
+            ("fiche", "/acteurs/coorace-basse-normandie/"),
+        ):
+            page.goto(site + url)
+            path = SCREENSHOTS / f"{name}-{width}.png"
+            page.screenshot(path=str(path), full_page=True)
+            assert path.stat().st_size > 10_000
+
+
+def select2(page, field_id, text, option):
+    """Picks ``option`` in the admin's autocomplete for ``field_id`` by typing ``text``."""
+    page.locator(f"#{field_id} + .select2 .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill(text)
+    page.locator(".select2-results__option", has_text=option).first.click()
+
+
+def test_editor_publishes_an_actor_that_appears_on_the_public_list(site, page):
+    sync_staff_groups(apps)
+    password = secrets.token_urlsafe(16)
+    editor = User.objects.create_user("editrice", password=password, is_staff=True)
+    editor.groups.add(Group.objects.get(name=EDITORS))
+
+    page.goto(site + "/admin/")
+    page.get_by_label("Nom d’utilisateur").fill("editrice")
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Connexion").click()
+    expect(page.locator("#site-name")).to_contain_text("administration")
+
+    # The actor, in a commune of the Calvados, in the « Petite enfance » sector.
+    page.goto(site + "/admin/actors/organisation/add/")
+    page.locator("#id_name").press_sequentially("Crèche coopérative d'Orbec")
+    expect(page.locator("#id_slug")).to_have_value("creche-cooperative-dorbec")
+    page.locator("#id_family").select_option("cooperative")
+    page.locator("#id_summary").fill("Une crèche gérée en coopérative.")
+    select2(page, "id_territories", "Orbec", "Orbec (commune 14478)")
+    select2(page, "id_sectors", "enfance", "Petite enfance")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_contain_text("a été ajouté")
+
+    # Its programme, with an action in a commune found through autocomplete.
+    page.goto(site + "/admin/actions/programme/add/")
+    select2(page, "id_actor", "Crèche", "Crèche coopérative d'Orbec")
+    page.locator("#id_title").press_sequentially("Accueil des tout-petits")
+    page.locator("#id_start_year").fill("2024")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_contain_text("a été ajouté")
+
+    page.goto(site + "/admin/actions/action/add/")
+    select2(page, "id_programme", "tout-petits", "Accueil des tout-petits")
+    page.locator("#id_title").press_sequentially("Halte-garderie à Livarot")
+    select2(page, "id_territories", "Livarot", "Livarot (commune déléguée 14371)")
+    # A partner with a role, in the partnerships inline.
+    page.locator("#partnerships-group .add-row a").click()
+    select2(page, "id_partnerships-0-organisation", "allocations", "Caisse d'allocations familiales")
+    page.locator("#id_partnerships-0-role").select_option("cofinanceur")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_contain_text("a été ajouté")
+
+    # Publish all three with the bulk action.
+    for changelist, label in (("actors/organisation", "Crèche coopérative d'Orbec"), ("actions/programme", "Accueil des tout-petits"),
+                              ("actions/action", "Halte-garderie à Livarot")):  # fmt: skip
+        page.goto(site + f"/admin/{changelist}/?q=" + label.split()[0])
+        page.locator("tr", has_text=label).locator("input.action-select").check()
+        page.locator("select[name=action]").select_option("publish")
+        page.locator("button[name=index]").click()
+        expect(page.locator(".messagelist")).to_contain_text("publié")
+
+    # The public list, under the right département and sector.
+    page.goto(site + "/acteurs/?departement=14&secteur=petite-enfance")
+    expect(page.locator("main")).to_contain_text("Crèche coopérative d'Orbec")
+    page.goto(site + "/acteurs/?departement=50&secteur=petite-enfance")
+    expect(page.locator("main")).not_to_contain_text("Crèche coopérative d'Orbec")
+    page.goto(site + "/actions/?departement=14&acteur=creche-cooperative-dorbec")
+    expect(page.locator("main")).to_contain_text("Halte-garderie à Livarot")
+
+    # The editor cannot delete it.
+    page.goto(site + "/admin/actors/organisation/?q=Crèche")
+    page.get_by_role("link", name="Crèche coopérative d'Orbec").first.click()
+    expect(page.locator("a.deletelink")).to_have_count(0)
+    options = (
+        page.locator("select[name=action] option").all_inner_texts()
+        if page.locator("select[name=action]").count()
+        else []
+    )
+    assert not any("Supprimer" in o for o in options)
+    response = page.goto(page.url.rstrip("/").rsplit("/", 1)[0] + "/delete/")
+    assert response.status == 403
