@@ -1,5 +1,6 @@
 """Read-only API of programmes and actions (routed in cress/api_urls.py)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actors.api import TerritorySummarySerializer
@@ -8,7 +9,18 @@ from cress.api_base import ReadOnlyDirectoryViewSet
 from .filters import ActionFilterSet
 from .models import Action, Partnership, Programme
 
+PERIOD_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "debut": {"type": "string", "nullable": True, "description": "ISO 8601 à la précision connue"},
+        "fin": {"type": "string", "nullable": True},
+        "depuis": {"type": "boolean"},
+        "texte": {"type": "string", "description": "La période en français, telle qu'affichée"},
+    },
+}
 
+
+@extend_schema_field(PERIOD_SCHEMA)
 class PeriodField(serializers.Field):
     """``{"debut": "2006-01-17", "fin": null, "depuis": false, "texte": "17 janvier 2006"}``;
     dates in ISO 8601 at their real precision (``2006``, ``2006-12``, ``--12-14``)."""

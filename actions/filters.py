@@ -82,10 +82,10 @@ class ActionFilterSet(DirectoryFilterSet):
             & Q(Exists(inherited.objects.filter(programme=OuterRef("programme"), **{target: slug})))
         )
 
-    def filter_actor(self, queryset, name, value):
+    def filter_actor(self, queryset, name, value: str):
         return queryset.filter(programme__actor__slug=value)
 
-    def filter_year(self, queryset, name, value):
+    def filter_year(self, queryset, name, value: str):
         return queryset.filter(action_in_year(int(value)))
 
     def acteur_facet(self):

@@ -93,18 +93,18 @@ class DirectoryFilterSet(django_filters.FilterSet):
             self.filters[name].extra["choices"] = choices
 
     # --- filtering
-    def filter_nothing(self, queryset, name, value):
+    def filter_nothing(self, queryset, name, value: str):
         return queryset
 
-    def filter_search(self, queryset, name, value):
+    def filter_search(self, queryset, name, value: str):
         if not value.strip():
             return queryset
         return self.search_spec.apply(queryset, value)
 
-    def filter_departement(self, queryset, name, value):
+    def filter_departement(self, queryset, name, value: str):
         return queryset.in_departement(value)
 
-    def filter_vocabulary(self, queryset, name, value):
+    def filter_vocabulary(self, queryset, name, value: str):
         return queryset.filter(self.vocabulary_q(name, value))
 
     def vocabulary_q(self, name, slug):
@@ -157,7 +157,7 @@ class DirectoryFilterSet(django_filters.FilterSet):
         model = self.queryset.model
         return self.conditional_facet(
             "departement",
-            [(code, f"{name} ({code})") for code, name in DEPARTEMENTS],
+            DEPARTEMENTS,
             lambda code: Q(pk__in=model.objects.in_departement(code).values("pk")),
         )
 
