@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actors.api import TerritorySummarySerializer
-from cress.api_base import ReadOnlyDirectoryViewSet
+from cress.api_base import PublicPageSerializer, ReadOnlyDirectoryViewSet
 
 from .filters import ActionFilterSet
 from .models import Action, Partnership, Programme
@@ -51,48 +51,47 @@ class PartnershipSerializer(serializers.ModelSerializer):
         fields = ["organisation", "nom", "role", "role_libelle", "detail", "periode"]
 
 
-class ProgrammeSerializer(serializers.ModelSerializer):
-    acteur = serializers.SlugRelatedField(source="actor", slug_field="slug", read_only=True)
-    type = serializers.CharField(source="kind")
+class ContentSerializer(PublicPageSerializer):
+    """What programmes and actions share: period, territories, vocabularies, partners."""
+
     periode = PeriodField()
     territoires = TerritorySummarySerializer(source="territories", many=True, read_only=True)
     secteurs = serializers.SlugRelatedField(source="sectors", slug_field="slug", many=True, read_only=True)
     publics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     partenaires = PartnershipSerializer(source="partnerships", many=True, read_only=True)
-    url = serializers.SerializerMethodField()
+
+    shared_fields = ["periode", "territoires", "secteurs", "publics", "partenaires", "url", "updated_at"]
+
+
+class ProgrammeSerializer(ContentSerializer):
+    acteur = serializers.SlugRelatedField(source="actor", slug_field="slug", read_only=True)
+    type = serializers.CharField(source="kind")
 
     class Meta:
         model = Programme
         fields = [
-            "slug", "title", "type", "acteur", "summary", "description", "source_text", "periode",
-            "territoires", "secteurs", "publics", "partenaires", "url", "updated_at",
-        ]  # fmt: skip
+            "slug",
+            "title",
+            "type",
+            "acteur",
+            "summary",
+            "description",
+            "source_text",
+            *ContentSerializer.shared_fields,
+        ]
 
-    def get_url(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
 
-
-class ActionSerializer(serializers.ModelSerializer):
+class ActionSerializer(ContentSerializer):
     programme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     acteur = serializers.CharField(source="programme.actor.slug")
     action_parente = serializers.SlugRelatedField(source="parent", slug_field="slug", read_only=True)
-    periode = PeriodField()
-    territoires = TerritorySummarySerializer(source="territories", many=True, read_only=True)
-    secteurs = serializers.SlugRelatedField(source="sectors", slug_field="slug", many=True, read_only=True)
-    publics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    partenaires = PartnershipSerializer(source="partnerships", many=True, read_only=True)
-    url = serializers.SerializerMethodField()
 
     class Meta:
         model = Action
         fields = [
             "slug", "title", "programme", "acteur", "action_parente", "is_flagship", "description",
-            "source_text", "editorial_note", "periode", "territoires", "secteurs", "publics",
-            "partenaires", "url", "updated_at",
+            "source_text", "editorial_note", *ContentSerializer.shared_fields,
         ]  # fmt: skip
-
-    def get_url(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
 
 
 PARTNERSHIPS = ("partnerships__organisation",)

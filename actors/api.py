@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from cress.api_base import ReadOnlyDirectoryViewSet
+from cress.api_base import PublicPageSerializer, ReadOnlyDirectoryViewSet
 
 from .filters import ActorFilterSet
 from .models import Organisation, Sector, Territory
@@ -18,10 +18,9 @@ class TerritorySummarySerializer(serializers.ModelSerializer):
         fields = ["identifiant", "type", "code_insee", "name"]
 
 
-class TerritorySerializer(TerritorySummarySerializer):
+class TerritorySerializer(PublicPageSerializer, TerritorySummarySerializer):
     rattachement = serializers.SlugRelatedField(source="parent", slug_field="key", read_only=True)
     territoire_actuel = serializers.SlugRelatedField(source="current", slug_field="key", read_only=True)
-    url = serializers.SerializerMethodField()
 
     class Meta:
         model = Territory
@@ -34,29 +33,20 @@ class TerritorySerializer(TerritorySummarySerializer):
             "url",
         ]
 
-    def get_url(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
 
-
-class SectorSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
-
+class SectorSerializer(PublicPageSerializer):
     class Meta:
         model = Sector
         fields = ["slug", "name", "description", "url"]
 
-    def get_url(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
 
-
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(PublicPageSerializer):
     famille = serializers.CharField(source="family")
     type = serializers.CharField(source="kind")
     reseau = serializers.SlugRelatedField(source="parent", slug_field="slug", read_only=True)
     territoires = TerritorySummarySerializer(source="territories", many=True, read_only=True)
     secteurs = serializers.SlugRelatedField(source="sectors", slug_field="slug", many=True, read_only=True)
     publics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    url = serializers.SerializerMethodField()
 
     class Meta:
         model = Organisation
@@ -65,9 +55,6 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "website", "siren", "siret", "rna", "reseau", "territoires", "secteurs", "publics", "source",
             "url", "updated_at",
         ]  # fmt: skip
-
-    def get_url(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
 
 
 class ActorViewSet(ReadOnlyDirectoryViewSet):

@@ -1,7 +1,7 @@
 """What every read-only API endpoint shares: only published content, the public lists'
 FilterSets, unknown or malformed parameters answered with a 400 and a JSON body."""
 
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
@@ -40,3 +40,12 @@ class ReadOnlyDirectoryViewSet(viewsets.ReadOnlyModelViewSet):
         page = request.query_params.get("page")
         if page is not None and not page.isdigit():
             raise ValidationError({"page": ["Un nombre entier positif."]})
+
+
+class PublicPageSerializer(serializers.ModelSerializer):
+    """Adds ``url``: the absolute address of the object's public page."""
+
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj) -> str:
+        return self.context["request"].build_absolute_uri(obj.get_absolute_url())

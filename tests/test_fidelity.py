@@ -12,6 +12,7 @@ import pytest
 from actions.models import Action, Event, KeyFigure, Partnership, Programme, Quote
 from actors.dates import Precision
 from actors.models import Organisation, OrganisationKind, Status, Territory
+from tests.seed import SIX_ACTORS
 
 
 def org(slug):
@@ -60,16 +61,7 @@ FACTS = [
         lambda: [
             (
                 sorted(Organisation.objects.actors().published().values_list("slug", flat=True)),
-                sorted(
-                    [
-                        "coorace-basse-normandie",
-                        "uriopss",
-                        "urscop",
-                        "uraf",
-                        "fondation-caisse-d-epargne",
-                        "mutualite-francaise-du-calvados",
-                    ]
-                ),
+                SIX_ACTORS,
             )
         ],
     ),

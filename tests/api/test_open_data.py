@@ -13,6 +13,7 @@ from openapi_spec_validator import validate
 
 from actions.models import Action
 from actors.models import Organisation, Status
+from tests.seed import SIX_ACTORS
 
 COMBINATIONS = {
     "/acteurs/": [
@@ -172,17 +173,7 @@ def jsonld_blocks(html):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "slug",
-    [
-        "coorace-basse-normandie",
-        "uriopss",
-        "urscop",
-        "uraf",
-        "fondation-caisse-d-epargne",
-        "mutualite-francaise-du-calvados",
-    ],
-)
+@pytest.mark.parametrize("slug", SIX_ACTORS)
 def test_actor_jsonld(directory, client, slug):
     (block,) = jsonld_blocks(client.get(f"/acteurs/{slug}/").content.decode())
     assert block["@context"] == "https://schema.org"
@@ -280,9 +271,7 @@ def test_atom_feed_of_latest_programmes_and_actions(directory, client):
 @pytest.mark.django_db
 def test_data_inclusion_export(directory, client):
     structures = client.get("/api/v1/data-inclusion/structures/").json()
-    assert {s["id"] for s in structures} == {
-        "coorace-basse-normandie", "uriopss", "urscop", "uraf", "fondation-caisse-d-epargne", "mutualite-francaise-du-calvados"
-    }  # fmt: skip
+    assert sorted(s["id"] for s in structures) == SIX_ACTORS
     mutualite = next(s for s in structures if s["id"] == "mutualite-francaise-du-calvados")
     assert mutualite["typologie"] == "ESS" and mutualite["adresse"] is None and mutualite["source"]
     services = {s["id"]: s for s in client.get("/api/v1/data-inclusion/services/").json()}

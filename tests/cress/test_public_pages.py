@@ -4,6 +4,7 @@ import pytest
 
 from actions.models import Action, Programme
 from actors.models import Organisation, Status
+from tests.seed import SIX_ACTORS
 
 
 def slugs(response):
@@ -14,16 +15,7 @@ def facet(response, name):
     return {c.value: c.count for f in response.context["facets"] if f.name == name for c in f.choices}
 
 
-ALL_ACTORS = sorted(
-    [
-        "coorace-basse-normandie",
-        "uriopss",
-        "urscop",
-        "uraf",
-        "fondation-caisse-d-epargne",
-        "mutualite-francaise-du-calvados",
-    ]
-)
+ALL_ACTORS = SIX_ACTORS
 
 
 @pytest.mark.django_db

@@ -78,6 +78,15 @@ def test_search_from_the_header_with_and_without_accents(site, page):
     expect(page.locator("main")).to_contain_text("Création d'une halte-garderie itinérante")
 
 
+def tab_to(page, expression, expected, limit):
+    """Presses Tab until ``expression`` (JavaScript) gives ``expected``; fails otherwise."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {expression}") == expected:
+            return
+    raise AssertionError(f"{expected!r} jamais atteint au clavier en {limit} tabulations")
+
+
 def test_keyboard_only(site, page):
     from tests.factories import OrganisationFactory
 
@@ -87,25 +96,15 @@ def test_keyboard_only(site, page):
     expect(page.locator(":focus")).to_have_text("Aller au contenu principal")
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.activeElement.id") == "contenu"
-    # Tab into the filter form: keywords, then the département select.
-    for _ in range(20):
-        page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement.id") == "id_famille":
-            break
-    assert page.evaluate("() => document.activeElement.id") == "id_famille"
+    # Tab into the filter form, choose a family with the arrow key, submit with Enter.
+    tab_to(page, "document.activeElement.id", "id_famille", 20)
     page.keyboard.press("ArrowDown")  # « Association »
-    for _ in range(5):
-        page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement.textContent.trim()") == "Filtrer":
-            break
+    tab_to(page, "document.activeElement.textContent.trim()", "Filtrer", 5)
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"famille=association"))
     expect(page.locator("#nombre-resultats")).to_contain_text("28 acteurs")
     # Pagination: reach « Page suivante » with Tab and follow it with Enter.
-    for _ in range(120):
-        page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement.textContent.trim()") == "Page suivante":
-            break
+    tab_to(page, "document.activeElement.textContent.trim()", "Page suivante", 120)
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"famille=association.*page=2|page=2.*famille=association"))
     expect(page.locator("#nombre-resultats")).to_contain_text("page 2 sur 2")
