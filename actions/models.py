@@ -254,6 +254,12 @@ class Partnership(PeriodMixin, models.Model):
             raise ValidationError("Choisissez soit un programme, soit une action (exactement l'un des deux).")
 
 
+class EventQuerySet(PublishableQuerySet):
+    def published(self):
+        """Published, and so is its actor."""
+        return self.filter(status=Status.PUBLISHED, actor__status=Status.PUBLISHED)
+
+
 class Event(PeriodMixin, Publishable):
     """An event (e.g. the exchange day in Paris on 29 November, year not given)."""
 
@@ -288,7 +294,7 @@ class Event(PeriodMixin, Publishable):
         related_name="events",
     )
 
-    objects = PublishableQuerySet.as_manager()
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         verbose_name = "événement"

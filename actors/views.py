@@ -6,10 +6,6 @@ from .filters import ActorFilterSet
 from .models import Organisation, Public, Sector, Territory
 
 
-def visible_organisations(request):
-    return Organisation.objects.visible_to(request.user)
-
-
 class ActorListView(DirectoryListView):
     filterset_class = ActorFilterSet
     template_name = "actors/actor_list.html"

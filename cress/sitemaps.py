@@ -43,7 +43,7 @@ class ActionSitemap(PublishedSitemap):
 
 
 class EventSitemap(PublishedSitemap):
-    queryset = Event.objects.published().filter(actor__status="publie")
+    queryset = Event.objects.published()
 
 
 class SectorSitemap(Sitemap):

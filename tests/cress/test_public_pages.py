@@ -247,3 +247,15 @@ def test_pages_have_one_h1_a_skip_link_and_landmarks(directory, client, url):
     assert page.count("<h1") == 1
     assert 'href="#contenu"' in page and 'id="contenu"' in page
     assert "<main" in page and "<header" in page and "<footer" in page and "<nav" in page
+
+
+@pytest.mark.django_db
+def test_invalid_filter_message_names_the_filter_in_french(directory, client):
+    page = client.get("/acteurs/", {"secteur": "inconnu"}).content.decode()
+    assert "<li>Secteur : " in page
+
+
+@pytest.mark.django_db
+def test_event_of_a_draft_actor_is_not_public(directory, client):
+    Organisation.objects.filter(slug="urscop").update(status=Status.DRAFT)
+    assert client.get("/actions/evenements/journee-d-echanges-paris-29-novembre/").status_code == 404
