@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from actors.admin import DepartementFilter, OrganisationAdmin, PublishableAdmin
-from actors.models import Organisation
+from actors.admin import DepartementFilter, PublishableAdmin
+from actors.extensions import organisation_inlines
 
 from .models import Action, Event, KeyFigure, Partnership, Programme, Quote
 
@@ -53,15 +53,9 @@ class KeyFigureInline(admin.TabularInline):
     extra = 0
 
 
-admin.site.unregister(Organisation)
-
-
-@admin.register(Organisation)
-class OrganisationWithProgrammesAdmin(OrganisationAdmin):
-    """The organisation form with its programmes, quotes and key figures inline
-    (registered here because ``actors`` must not import ``actions``)."""
-
-    inlines = [ProgrammeInline, QuoteInline, KeyFigureInline]
+# The organisation form shows its programmes, quotes and key figures inline
+# (``actors`` never imports ``actions``: it reads them from actors/extensions.py).
+organisation_inlines.extend([ProgrammeInline, QuoteInline, KeyFigureInline])
 
 
 class PartnershipInline(admin.TabularInline):

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actors.api import TerritorySummarySerializer
-from cress.api_base import PublicPageSerializer, ReadOnlyDirectoryViewSet
+from common.api import PublicPageSerializer, ReadOnlyDirectoryViewSet
 
 from .filters import ActionFilterSet
 from .models import Action, Partnership, Programme
@@ -51,16 +51,42 @@ class PartnershipSerializer(serializers.ModelSerializer):
         fields = ["organisation", "nom", "role", "role_libelle", "detail", "periode"]
 
 
+COVERAGE_ORIGIN_SCHEMA = {
+    "type": "object",
+    "description": "D'où vient la couverture : « propre », « programme », « acteur » ou « aucune ».",
+    "properties": {name: {"type": "string"} for name in ("territoires", "secteurs", "publics")},
+}
+
+
+@extend_schema_field(COVERAGE_ORIGIN_SCHEMA)
+class CoverageOriginField(serializers.Field):
+    def __init__(self, **kwargs):
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj):
+        return {"territoires": obj.territories_from, "secteurs": obj.sectors_from, "publics": obj.publics_from}
+
+
 class ContentSerializer(PublicPageSerializer):
-    """What programmes and actions share: period, territories, vocabularies, partners."""
+    """What programmes and actions share: period, coverage (own, else the programme's,
+    else the actor's — the same as the pages and the filters), partners."""
 
     periode = PeriodField()
-    territoires = TerritorySummarySerializer(source="territories", many=True, read_only=True)
-    secteurs = serializers.SlugRelatedField(source="sectors", slug_field="slug", many=True, read_only=True)
-    publics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    partenaires = PartnershipSerializer(source="partnerships", many=True, read_only=True)
+    territoires = TerritorySummarySerializer(source="effective_territories", many=True, read_only=True)
+    secteurs = serializers.SlugRelatedField(
+        source="effective_sectors", slug_field="slug", many=True, read_only=True
+    )
+    publics = serializers.SlugRelatedField(
+        source="effective_publics", slug_field="slug", many=True, read_only=True
+    )
+    couverture_origine = CoverageOriginField()
+    partenaires = PartnershipSerializer(source="public_partnerships", many=True, read_only=True)
 
-    shared_fields = ["periode", "territoires", "secteurs", "publics", "partenaires", "url", "updated_at"]
+    shared_fields = [
+        "periode", "territoires", "secteurs", "publics", "couverture_origine", "partenaires", "url", "updated_at",
+    ]  # fmt: skip
 
 
 class ProgrammeSerializer(ContentSerializer):
@@ -94,9 +120,6 @@ class ActionSerializer(ContentSerializer):
         ]  # fmt: skip
 
 
-PARTNERSHIPS = ("partnerships__organisation",)
-
-
 class ActionViewSet(ReadOnlyDirectoryViewSet):
     """Les actions publiées ; mêmes filtres que la page /actions/."""
 
@@ -104,11 +127,7 @@ class ActionViewSet(ReadOnlyDirectoryViewSet):
     filterset_class = ActionFilterSet
 
     def get_queryset(self):
-        return (
-            Action.objects.published()
-            .for_list()
-            .prefetch_related("territories", "sectors", "publics", *PARTNERSHIPS)
-        )
+        return Action.objects.published().for_list().with_coverage().with_public_partnerships()
 
 
 class ProgrammeViewSet(ReadOnlyDirectoryViewSet):
@@ -118,6 +137,6 @@ class ProgrammeViewSet(ReadOnlyDirectoryViewSet):
 
     def get_queryset(self):
         return (
-            Programme.objects.published().select_related("actor")
-            .prefetch_related("territories", "sectors", "publics", *PARTNERSHIPS).order_by("actor__name", "title", "pk")
+            Programme.objects.published().select_related("actor").with_coverage().with_public_partnerships()
+            .order_by("actor__name", "title", "pk")
         )  # fmt: skip

@@ -1,16 +1,19 @@
-"""Filters of the list of actions (same machinery as the actors' list)."""
+"""Filters of the list of actions: the actors' list machinery (``CoverageFilterSet``),
+plus the actor and the year."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count
 from django.utils import timezone
 
-from actors.filters import DirectoryFilterSet
+from actors.filters import CoverageFilterSet
 from actors.models import Organisation
 from actors.search import SearchSpec
+from common.filters import SortFilter
 
-from .models import Action, Programme
+from .models import Action
 
 FIRST_YEAR = 1990
+TOP_ACTORS = 10
 
 ACTION_SEARCH = SearchSpec(
     a=["title"],
@@ -26,74 +29,69 @@ PROGRAMME_SEARCH = SearchSpec(
 )
 
 
-def dated_in(year, prefix=""):
-    """Something dated (start, end, open start) that covers ``year``."""
-    p = prefix
-    return (
-        Q(**{f"{p}start_year": year})
-        | Q(**{f"{p}start_year__lte": year, f"{p}end_year__gte": year})
-        | Q(**{f"{p}since": True, f"{p}start_year__lte": year})
-    )
-
-
-def action_in_year(year):
-    """An action's own dates, or its programme's when it has no year of its own."""
-    return (Q(start_year__isnull=False) & dated_in(year)) | (
-        Q(start_year__isnull=True) & dated_in(year, "programme__")
-    )
-
-
 def years():
     return [(str(year), str(year)) for year in range(timezone.now().year, FIRST_YEAR - 1, -1)]
 
 
-class ActionFilterSet(DirectoryFilterSet):
+class ActionFilterSet(CoverageFilterSet):
     search_spec = ACTION_SEARCH
     facet_names = ("departement", "secteur", "public", "acteur", "annee")
-    orderings = {"nom": ["title"], "recent": ["-updated_at", "title"]}
-    default_ordering = ["programme__actor__name", "programme__title", "order"]
+    default_ordering = ("programme__actor__name", "programme__title", "order")
 
-    acteur = django_filters.ChoiceFilter(
-        label="Acteur", method="filter_actor", empty_label="Tous les acteurs"
+    acteur = django_filters.ModelChoiceFilter(
+        label="Acteur",
+        field_name="programme__actor",
+        to_field_name="slug",
+        queryset=Organisation.objects.actors().published(),
+        empty_label="Tous les acteurs",
+        help_text=f"Les {TOP_ACTORS} acteurs qui ont le plus d'actions dans cette liste ; pour un autre, "
+        "tapez son nom dans « Mots-clés » ou ouvrez sa fiche.",
     )
     annee = django_filters.ChoiceFilter(label="Année", method="filter_year", empty_label="Toutes les années")
+    tri = SortFilter(
+        label="Trier par",
+        choices=[("nom", "Nom (A → Z)"), ("recent", "Mises à jour récentes")],
+        orders={"nom": ("title",), "recent": ("-updated_at", "title")},
+        empty_label="Pertinence",
+    )
 
     class Meta:
         model = Action
-        fields = ["q", "departement", "secteur", "public", "acteur", "annee", "tri"]
+        fields = ["q", "departement", "commune", "secteur", "public", "acteur", "annee", "tri"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.actor_choices = list(
-            Organisation.objects.actors().published().order_by("name").values_list("slug", "name")
-        )
-        self.filters["acteur"].extra["choices"] = self.actor_choices
         self.filters["annee"].extra["choices"] = years()
 
-    def vocabulary_q(self, name, slug):
-        """The action's own sectors (publics); with none of its own, its programme's."""
-        if name == "secteur":
-            own, inherited, target = Action.sectors.through, Programme.sectors.through, "sector__slug"
-        else:
-            own, inherited, target = Action.publics.through, Programme.publics.through, "public__slug"
-        own_rows = own.objects.filter(action=OuterRef("pk"))
-        return Q(Exists(own_rows.filter(**{target: slug}))) | (
-            ~Q(Exists(own_rows))
-            & Q(Exists(inherited.objects.filter(programme=OuterRef("programme"), **{target: slug})))
-        )
-
-    def filter_actor(self, queryset, name, value: str):
-        return queryset.filter(programme__actor__slug=value)
-
     def filter_year(self, queryset, name, value: str):
-        return queryset.filter(action_in_year(int(value)))
+        return queryset.active_in(int(value))
 
-    def acteur_facet(self):
-        return self.conditional_facet(
-            "acteur", self.actor_choices, lambda slug: Q(programme__actor__slug=slug)
+    def facet_acteur(self, base):
+        """The actors with the most actions in the list (not one choice per actor: there
+        may be 100,000), plus the one selected."""
+        top = list(
+            base.values_list("programme__actor__slug", "programme__actor__name")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "programme__actor__name")[:TOP_ACTORS]
         )
-
-    def annee_facet(self):
-        facet = self.conditional_facet("annee", years(), lambda year: action_in_year(int(year)))
-        facet.choices = [c for c in facet.choices if c.count or c.selected]
+        choices = [(slug, name) for slug, name, _ in top]
+        counts = {slug: n for slug, _, n in top}
+        selected = self.selected("acteur")
+        if selected is not None and selected.slug not in counts:
+            choices.append((selected.slug, selected.name))
+            counts[selected.slug] = base.filter(programme__actor=selected).count()
+        facet = self.choice_facet("acteur", choices, counts)
+        for choice in facet.choices:
+            choice.selected = selected is not None and choice.value == selected.slug
         return facet
+
+    def facet_annee(self, base):
+        """Counts per year from the (first year, last year) pairs: one grouped query."""
+        spans = base.count_by_years()
+        counts = {}
+        for value, _ in years():
+            year = int(value)
+            counts[value] = sum(
+                n for (first, last), n in spans.items() if first <= year and (last is None or last >= year)
+            )
+        return self.choice_facet("annee", years(), counts, keep_empty=False)

@@ -1,12 +1,23 @@
 """Loads the directory's real content (``fixtures/directory.json``, transcribed from the
-CRESS Basse-Normandie source page) into the database.
+CRESS Basse-Normandie source page) into the database — without ever undoing staff work.
 
-Every object is upserted by its natural key (slug; for partnerships the organisation,
-target and role; for quotes and key figures the actor and order), so loading twice gives
-the same database. Objects loaded here are published.
+Every object is matched by its natural key, the one the database keeps unique: the slug
+(organisations, programmes, actions, events, sectors, publics); the organisation, the
+programme or action and the role (partnerships); the actor and the order (quotes, key
+figures).
+
+- **A normal load** creates what is missing and leaves alone what exists: its status,
+  its texts, its relations, and every row staff added. Objects it creates are published.
+- **A reset** (``reset=True``) restores the source's facts on the objects of the source
+  (fields and relations; never the publication status, which is an editorial choice),
+  after listing every change. Rows staff added are kept.
+
+Every object is validated (``full_clean``) before it is saved; the coverage of what was
+loaded is computed once, at the end (``actions/coverage.py``).
 """
 
 import json
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,11 +26,14 @@ from django.db import transaction
 
 from actors.models import Organisation, Public, Sector, Status, Territory
 
+from . import coverage
 from .models import Action, Event, KeyFigure, Partnership, Programme, Quote
 
 CONTENT_PATH = Path(settings.BASE_DIR) / "fixtures" / "directory.json"
 
-PERIOD_FIELDS = ["start_year", "start_month", "start_day", "end_year", "end_month", "end_day", "since"]
+
+class Cancelled(Exception):
+    """Raised to roll a reset back when it is not confirmed."""
 
 
 def period(item):
@@ -35,46 +49,117 @@ def period(item):
     }
 
 
+@dataclass
+class Report:
+    created: list = field(default_factory=list)  # labels
+    kept: int = 0
+    changed: list = field(default_factory=list)  # (label, [(field, old, new)])
+
+    def summary(self):
+        return (
+            f"{len(self.created)} créés, {len(self.changed)} remis aux faits de la source, "
+            f"{self.kept} laissés tels quels"
+        )
+
+
+def _shown(value):
+    if isinstance(value, (set, frozenset, list)):
+        return ", ".join(sorted(map(str, value))) or "(aucun)"
+    return "(vide)" if value in (None, "") else str(value)
+
+
 class ContentLoader:
-    def __init__(self, data):
+    def __init__(self, data, reset=False):
         self.data = data
-        self.territories = {}
-        self.counts = {}
+        self.reset = reset
+        self.report = Report()
+        self._territories = {}
 
+    # --- helpers
     def territory(self, key):
-        if key not in self.territories:
-            self.territories[key] = Territory.objects.get(key=key)
-        return self.territories[key]
+        if key not in self._territories:
+            self._territories[key] = Territory.objects.get(key=key)
+        return self._territories[key]
 
-    def set_vocabularies(self, obj, item):
-        obj.territories.set([self.territory(k) for k in item.get("territories", [])])
-        obj.sectors.set(Sector.objects.filter(slug__in=item.get("sectors", [])))
-        obj.publics.set(Public.objects.filter(slug__in=item.get("publics", [])))
+    def organisation(self, slug):
+        return Organisation.objects.get(slug=slug) if slug else None
 
-    def count(self, label):
-        self.counts[label] = self.counts.get(label, 0) + 1
+    def vocabularies(self, item):
+        return {
+            "territories": {self.territory(key).pk for key in item.get("territories", [])},
+            "sectors": set(Sector.objects.filter(slug__in=item.get("sectors", [])).values_list("pk", flat=True)),
+            "publics": set(Public.objects.filter(slug__in=item.get("publics", [])).values_list("pk", flat=True)),
+        }
 
+    def sync(self, model, lookup, values, m2m=None, label=None, on_create=None):
+        """Creates the object if missing (published, when it has a status); on a reset,
+        restores ``values`` and ``m2m`` where they differ; otherwise leaves it alone."""
+        m2m = m2m or {}
+        label = label or f"{model._meta.verbose_name} « {lookup} »"
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            obj = model(**lookup, **values, **(on_create or {}))
+            if hasattr(obj, "status"):
+                obj.status = Status.PUBLISHED
+            obj.full_clean()
+            obj.save()
+            for name, ids in m2m.items():
+                getattr(obj, name).set(ids)
+            self.report.created.append(label)
+            return obj
+        if not self.reset:
+            self.report.kept += 1
+            return obj
+        changes = []
+        for name, value in values.items():
+            current = getattr(obj, f"{name}_id") if model._meta.get_field(name).is_relation else getattr(obj, name)
+            wanted = value.pk if hasattr(value, "pk") else value
+            if current != wanted:
+                changes.append((name, current, wanted))
+                setattr(obj, name, value)
+        if changes:
+            obj.full_clean()
+            obj.save()
+        for name, ids in m2m.items():
+            current = set(getattr(obj, name).values_list("pk", flat=True))
+            if current != set(ids):
+                changes.append((name, current, set(ids)))
+                getattr(obj, name).set(ids)
+        if changes:
+            self.report.changed.append((label, changes))
+        else:
+            self.report.kept += 1
+        return obj
+
+    # --- content
     @transaction.atomic
-    def load(self):
-        for model, key in ((Sector, "sectors"), (Public, "publics")):
-            for item in self.data[key]:
-                model.objects.update_or_create(slug=item["slug"], defaults={"name": item["name"]})
-                self.count(key)
-        self.load_organisations()
-        for item in self.data["programmes"]:
-            self.load_programme(item)
-        for item in self.data["events"]:
-            self.load_event(item)
-        for item in self.data["quotes"]:
-            self.load_quote(item)
-        return self.counts
+    def load(self, confirm=None):
+        """Loads (or resets) everything; ``confirm(report)`` is asked before a reset is
+        kept: when it returns False, nothing is written."""
+        with coverage.deferred():
+            for model, key in ((Sector, "sectors"), (Public, "publics")):
+                for item in self.data[key]:
+                    self.sync(model, {"slug": item["slug"]}, {"name": item["name"]}, label=item["name"])
+            self.load_organisations()
+            for item in self.data["programmes"]:
+                self.load_programme(item)
+            for item in self.data["events"]:
+                self.load_event(item)
+            for item in self.data["quotes"]:
+                self.load_quote(item)
+        if confirm is not None and not confirm(self.report):
+            raise Cancelled
+        return self.report
 
     def load_organisations(self):
         source = self.data["source"]
-        for item in self.data["organisations"]:
-            organisation, _ = Organisation.objects.update_or_create(
-                slug=item["slug"],
-                defaults={
+        # Networks first, so that a member's network exists when the member is created.
+        items = sorted(self.data["organisations"], key=lambda item: bool(item.get("parent")))
+        for item in items:
+            self.sync(
+                Organisation,
+                {"slug": item["slug"]},
+                {
                     "name": item["name"],
                     "acronym": item.get("acronym", ""),
                     "alternate_name": item.get("alternate_name", ""),
@@ -84,51 +169,47 @@ class ContentLoader:
                     "description": item.get("description", ""),
                     "website": item.get("website", ""),
                     "source": source,
-                    "status": Status.PUBLISHED,
+                    "parent": self.organisation(item.get("parent")),
                 },
+                self.vocabularies(item),
+                label=item["name"],
             )
-            self.set_vocabularies(organisation, item)
-            self.count("organisations")
-        for item in self.data["organisations"]:
-            parent = Organisation.objects.get(slug=item["parent"]) if item.get("parent") else None
-            Organisation.objects.filter(slug=item["slug"]).update(parent=parent)
 
     def load_partnerships(self, items, **target):
-        kept = []
         for item in items:
-            partnership, _ = Partnership.objects.update_or_create(
-                organisation=Organisation.objects.get(slug=item["organisation"]),
-                role=item["role"],
-                **target,
-                defaults={"detail": item.get("detail", ""), **period(item)},
+            organisation = self.organisation(item["organisation"])
+            target_label = next(iter(target.values()))
+            self.sync(
+                Partnership,
+                {"organisation": organisation, "role": item["role"], **target},
+                {"detail": item.get("detail", ""), **period(item)},
+                label=f"partenariat {organisation.name} — {item['role']} — {target_label}",
             )
-            kept.append(partnership.pk)
-            self.count("partnerships")
-        Partnership.objects.filter(**target).exclude(pk__in=kept).delete()
 
     def load_programme(self, item):
-        programme, _ = Programme.objects.update_or_create(
-            slug=item["slug"],
-            defaults={
-                "actor": Organisation.objects.get(slug=item["actor"]),
+        programme = self.sync(
+            Programme,
+            {"slug": item["slug"]},
+            {
+                "actor": self.organisation(item["actor"]),
                 "kind": item["kind"],
                 "title": item["title"],
                 "summary": item.get("summary", ""),
                 "description": item.get("description", ""),
                 "source_text": item.get("source_text", ""),
-                "status": Status.PUBLISHED,
                 **period(item),
             },
+            self.vocabularies(item),
+            label=item["title"],
         )
-        self.set_vocabularies(programme, item)
         self.load_partnerships(item.get("partnerships", []), programme=programme)
         for order, action in enumerate(item.get("actions", []), start=1):
             self.load_action(action, programme, None, order)
         for figure in item.get("key_figures", []):
-            KeyFigure.objects.update_or_create(
-                actor=programme.actor,
-                order=figure["order"],
-                defaults={
+            self.sync(
+                KeyFigure,
+                {"actor": programme.actor, "order": figure["order"]},
+                {
                     "programme": programme,
                     "value": Decimal(figure["value"]),
                     "value_text": figure.get("value_text", ""),
@@ -138,14 +219,14 @@ class ContentLoader:
                     "frequency": figure.get("frequency", ""),
                     **period(figure),
                 },
+                label=f"chiffre clé « {figure['label']} »",
             )
-            self.count("key_figures")
-        self.count("programmes")
 
     def load_action(self, item, programme, parent, order):
-        action, _ = Action.objects.update_or_create(
-            slug=item["slug"],
-            defaults={
+        action = self.sync(
+            Action,
+            {"slug": item["slug"]},
+            {
                 "programme": programme,
                 "parent": parent,
                 "order": order,
@@ -154,52 +235,66 @@ class ContentLoader:
                 "source_text": item.get("source_text", ""),
                 "editorial_note": item.get("editorial_note", ""),
                 "is_flagship": item.get("is_flagship", False),
-                "status": Status.PUBLISHED,
                 **period(item),
             },
+            self.vocabularies(item),
+            label=item["title"],
         )
-        self.set_vocabularies(action, item)
         self.load_partnerships(item.get("partnerships", []), action=action)
-        self.count("actions")
         for sub_order, sub in enumerate(item.get("sub_actions", []), start=1):
             self.load_action(sub, programme, action, sub_order)
 
     def load_event(self, item):
-        event, _ = Event.objects.update_or_create(
-            slug=item["slug"],
-            defaults={
+        self.sync(
+            Event,
+            {"slug": item["slug"]},
+            {
                 "title": item["title"],
                 "theme": item.get("theme", ""),
                 "description": item.get("description", ""),
                 "source_text": item.get("source_text", ""),
                 "place": self.territory(item["place"]) if item.get("place") else None,
-                "actor": Organisation.objects.get(slug=item["actor"]),
+                "actor": self.organisation(item["actor"]),
                 "programme": Programme.objects.filter(slug=item.get("programme")).first(),
-                "status": Status.PUBLISHED,
                 **period(item),
             },
+            {"organisers": set(Organisation.objects.filter(slug__in=item.get("organisers", [])).values_list("pk", flat=True))},
+            label=item["title"],
         )
-        event.organisers.set(Organisation.objects.filter(slug__in=item.get("organisers", [])))
-        self.count("events")
 
     def load_quote(self, item):
-        Quote.objects.update_or_create(
-            actor=Organisation.objects.get(slug=item["actor"]),
-            order=item["order"],
-            defaults={
+        self.sync(
+            Quote,
+            {"actor": self.organisation(item["actor"]), "order": item["order"]},
+            {
                 "text": item["text"],
                 "context": item.get("context", ""),
                 "person_name": item["person_name"],
                 "person_role": item.get("person_role", ""),
-                "person_organisation": Organisation.objects.filter(
-                    slug=item.get("person_organisation")
-                ).first(),
+                "person_organisation": self.organisation(item.get("person_organisation")),
                 "event": Event.objects.filter(slug=item.get("event")).first(),
             },
+            label=f"citation de {item['person_name']} ({item['actor']}, n° {item['order']})",
         )
-        self.count("quotes")
 
 
-def load_content(path=CONTENT_PATH):
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return ContentLoader(data).load()
+def read_content(path=CONTENT_PATH):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def load_content(path=CONTENT_PATH, reset=False, confirm=None):
+    """Loads the content; returns the ``Report``. A reset not confirmed raises
+    ``Cancelled`` and writes nothing."""
+    return ContentLoader(read_content(path), reset=reset).load(confirm=confirm)
+
+
+def describe(report):
+    """The reset's changes, one line per field, in French."""
+    lines = []
+    for label in report.created:
+        lines.append(f"+ créé : {label}")
+    for label, changes in report.changed:
+        lines.append(f"~ {label}")
+        for name, old, new in changes:
+            lines.append(f"    {name} : {_shown(old)} → {_shown(new)}")
+    return lines

@@ -1,21 +1,99 @@
 """Programmes, their actions, the partnerships around them, events, quotes and key
-figures. Depends on ``actors`` (organisations and vocabularies)."""
+figures. Depends on ``actors`` (organisations and vocabularies).
+
+Programmes and actions store their *coverage* — where they work, what they are about,
+whom they serve, when — computed by ``actions/coverage.py`` (own, else the programme's,
+else the actor's): the ``effective_*`` fields are never edited by hand.
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Max, Q
 from django.urls import reverse
 
-from actors.dates import PeriodMixin
+from actors.dates import PeriodMixin, period_constraints
 from actors.models import (
+    CoverageQuerySet,
     Organisation,
+    OrganisationKind,
     Public,
     Publishable,
-    PublishableQuerySet,
     Sector,
     Status,
     Territory,
+    VisibilityQuerySet,
 )
+
+
+class Inheritance(models.TextChoices):
+    """Where an item's stored coverage comes from."""
+
+    OWN = "propre", "propre"
+    PROGRAMME = "programme", "du programme"
+    ACTOR = "acteur", "de l'acteur"
+    NONE = "aucune", "aucune"
+
+
+def inheritance_field(label):
+    return models.CharField(
+        f"{label} : origine",
+        max_length=10,
+        choices=Inheritance.choices,
+        null=True,
+        editable=False,
+        help_text="Calculé (actions/coverage.py) ; vide tant que la couverture n'a pas été calculée.",
+    )
+
+
+class Coverage(models.Model):
+    """The stored coverage of a programme or an action (see ``actions/coverage.py``)."""
+
+    effective_territories = models.ManyToManyField(
+        Territory, verbose_name="territoires (calculés)", blank=True, editable=False, related_name="+"
+    )
+    effective_sectors = models.ManyToManyField(
+        Sector, verbose_name="secteurs (calculés)", blank=True, editable=False, related_name="+"
+    )
+    effective_publics = models.ManyToManyField(
+        Public, verbose_name="publics (calculés)", blank=True, editable=False, related_name="+"
+    )
+    territories_from = inheritance_field("territoires")
+    sectors_from = inheritance_field("secteurs")
+    publics_from = inheritance_field("publics")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def territories_note(self):
+        """Where the territories shown come from, when they are not the item's own."""
+        item = "l'action" if isinstance(self, Action) else "le programme"
+        if self.territories_from == Inheritance.PROGRAMME:
+            return f"Territoires du programme : {item} n'en précise pas d'autres."
+        if self.territories_from == Inheritance.ACTOR:
+            parents = "ni l'action ni son programme n'en précisent" if isinstance(self, Action) else f"{item} n'en précise pas"
+            return f"Territoires de l'acteur : {parents} d'autres."
+        return ""
+
+
+class ContentQuerySet(CoverageQuerySet):
+    coverage_fields = {
+        "territories": "effective_territories",
+        "sectors": "effective_sectors",
+        "publics": "effective_publics",
+    }
+
+    def with_public_partnerships(self):
+        """``public_partnerships`` on each item: the partnerships a visitor may see."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "partnerships",
+                queryset=Partnership.objects.published().select_related("organisation").order_by(
+                    "role", "organisation__name", "pk"
+                ),
+                to_attr="public_partnerships",
+            )
+        )
 
 
 class ProgrammeKind(models.TextChoices):
@@ -29,26 +107,27 @@ class ProgrammeKind(models.TextChoices):
     FUNDING = "financement", "Financement"
 
 
-class ProgrammeQuerySet(PublishableQuerySet):
+def published_programme(prefix=""):
+    """A programme an anonymous visitor may see: published, and so is its actor."""
+    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}actor__status": Status.PUBLISHED})
+
+
+def published_action(prefix=""):
+    """An action an anonymous visitor may see: published, with its programme, its actor
+    and, for a sub-item, its parent action."""
+    return (
+        Q(**{f"{prefix}status": Status.PUBLISHED})
+        & (Q(**{f"{prefix}parent__isnull": True}) | Q(**{f"{prefix}parent__status": Status.PUBLISHED}))
+        & published_programme(f"{prefix}programme__")
+    )
+
+
+class ProgrammeQuerySet(ContentQuerySet):
     def published(self):
-        """Published, and so is its actor."""
-        return self.filter(status=Status.PUBLISHED, actor__status=Status.PUBLISHED)
-
-    def in_departement(self, code):
-        covering = Territory.objects.covering_departement(code)
-        return self.filter(
-            Exists(
-                Programme.territories.through.objects.filter(programme=OuterRef("pk"), territory__in=covering)
-            )
-            | Exists(
-                Organisation.territories.through.objects.filter(
-                    organisation=OuterRef("actor"), territory__in=covering
-                )
-            )
-        )
+        return self.filter(published_programme())
 
 
-class Programme(PeriodMixin, Publishable):
+class Programme(PeriodMixin, Coverage, Publishable):
     """A dated programme, plan, call for projects or line of work owned by an actor."""
 
     actor = models.ForeignKey(
@@ -56,7 +135,7 @@ class Programme(PeriodMixin, Publishable):
         verbose_name="acteur",
         on_delete=models.PROTECT,
         related_name="programmes",
-        limit_choices_to={"kind": "acteur"},
+        limit_choices_to={"kind": OrganisationKind.ACTOR},
     )
     kind = models.CharField(
         "type", max_length=20, choices=ProgrammeKind.choices, default=ProgrammeKind.PROGRAMME
@@ -85,6 +164,7 @@ class Programme(PeriodMixin, Publishable):
         verbose_name = "programme"
         verbose_name_plural = "programmes"
         ordering = ["actor__name", "title"]
+        constraints = period_constraints()
 
     def __str__(self):
         return self.title
@@ -93,36 +173,31 @@ class Programme(PeriodMixin, Publishable):
         return reverse("actions:programme", args=[self.slug])
 
 
-class ActionQuerySet(PublishableQuerySet):
+class ActionQuerySet(ContentQuerySet):
     def published(self):
-        """Published, and so are its programme and actor."""
-        return self.filter(
-            status=Status.PUBLISHED,
-            programme__status=Status.PUBLISHED,
-            programme__actor__status=Status.PUBLISHED,
-        )
+        return self.filter(published_action())
 
     def for_list(self):
         return self.select_related("programme", "programme__actor", "parent")
 
-    def in_departement(self, code):
-        """An action counts where it is located; with no territory of its own, where its
-        programme is; with none either, where its actor is."""
-        covering = Territory.objects.covering_departement(code)
-        own = Action.territories.through.objects.filter(action=OuterRef("pk"))
-        programme = Programme.territories.through.objects.filter(programme=OuterRef("programme"))
-        actor = Organisation.territories.through.objects.filter(organisation=OuterRef("programme__actor"))
-        return self.filter(
-            Exists(own.filter(territory__in=covering))
-            | (~Exists(own) & Exists(programme.filter(territory__in=covering)))
-            | (~Exists(own) & ~Exists(programme) & Exists(actor.filter(territory__in=covering)))
-        )
-
     def top_level(self):
         return self.filter(parent__isnull=True)
 
+    def active_in(self, year):
+        """Actions running in ``year`` (stored years: own dates, else the programme's)."""
+        return self.filter(Q(first_year__lte=year) & (Q(last_year__gte=year) | Q(last_year__isnull=True)))
 
-class Action(PeriodMixin, Publishable):
+    def count_by_years(self):
+        """{(first_year, last_year): how many actions}, one grouped query: the year facet
+        adds these up per year, so its cost does not grow with the data."""
+        rows = (
+            self.order_by().filter(first_year__isnull=False).values("first_year", "last_year")
+            .annotate(n=models.Count("pk")).values_list("first_year", "last_year", "n")
+        )  # fmt: skip
+        return {(first, last): n for first, last, n in rows}
+
+
+class Action(PeriodMixin, Coverage, Publishable):
     """A step or line of work inside a programme; ``parent`` holds sub-items."""
 
     programme = models.ForeignKey(
@@ -149,6 +224,12 @@ class Action(PeriodMixin, Publishable):
         help_text="Explication d'un sigle ou d'un terme de la source (ex. CAT, aujourd'hui ESAT).",
     )
     is_flagship = models.BooleanField("action phare", default=False)
+    first_year = models.PositiveSmallIntegerField(
+        "première année (calculée)", null=True, editable=False, db_index=True
+    )
+    last_year = models.PositiveSmallIntegerField(
+        "dernière année (calculée)", null=True, editable=False, help_text="Vide : en cours (« depuis »)."
+    )
     territories = models.ManyToManyField(
         Territory,
         verbose_name="territoires",
@@ -165,6 +246,7 @@ class Action(PeriodMixin, Publishable):
         verbose_name = "action"
         verbose_name_plural = "actions"
         ordering = ["programme", "order", "pk"]
+        constraints = period_constraints()
 
     def __str__(self):
         return self.title
@@ -187,6 +269,16 @@ class Role(models.TextChoices):
     PREMISES = "locaux", "Mise à disposition de locaux"
     RECIPIENT = "destinataire", "Destinataire des résultats"
     CO_ORGANISER = "co-organisateur", "Co-organisateur"
+
+
+class PartnershipQuerySet(VisibilityQuerySet):
+    def published(self):
+        """The partner is published, and so is what it takes part in (with its parents)."""
+        return self.filter(
+            Q(organisation__status=Status.PUBLISHED)
+            & ((Q(programme__isnull=False) & published_programme("programme__"))
+               | (Q(action__isnull=False) & published_action("action__")))
+        )  # fmt: skip
 
 
 class Partnership(PeriodMixin, models.Model):
@@ -224,11 +316,26 @@ class Partnership(PeriodMixin, models.Model):
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
+    objects = PartnershipQuerySet.as_manager()
+
     class Meta:
         verbose_name = "partenariat"
         verbose_name_plural = "partenariats"
         ordering = ["role", "organisation__name"]
         constraints = [
+            *period_constraints(),
+            models.UniqueConstraint(
+                fields=["organisation", "programme", "role"],
+                condition=Q(programme__isnull=False),
+                name="partnership_unique_on_programme",
+                violation_error_message="Cette organisation a déjà ce rôle dans ce programme.",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "action", "role"],
+                condition=Q(action__isnull=False),
+                name="partnership_unique_on_action",
+                violation_error_message="Cette organisation a déjà ce rôle dans cette action.",
+            ),
             models.CheckConstraint(
                 name="partnership_programme_xor_action",
                 condition=(
@@ -244,6 +351,10 @@ class Partnership(PeriodMixin, models.Model):
         target = self.action or self.programme
         return f"{self.organisation} — {self.get_role_display().lower()} — {target}"
 
+    @property
+    def is_funding(self):
+        return self.role == Role.COFUNDER
+
     def _has(self, name):
         """Set, even to a parent not saved yet (an inline form on a new action)."""
         return getattr(self, f"{name}_id") is not None or self._state.fields_cache.get(name) is not None
@@ -254,10 +365,13 @@ class Partnership(PeriodMixin, models.Model):
             raise ValidationError("Choisissez soit un programme, soit une action (exactement l'un des deux).")
 
 
-class EventQuerySet(PublishableQuerySet):
+class EventQuerySet(VisibilityQuerySet):
     def published(self):
-        """Published, and so is its actor."""
-        return self.filter(status=Status.PUBLISHED, actor__status=Status.PUBLISHED)
+        """Published, and so is its actor, and its programme when it has one."""
+        return self.filter(
+            Q(status=Status.PUBLISHED, actor__status=Status.PUBLISHED)
+            & (Q(programme__isnull=True) | published_programme("programme__"))
+        )
 
 
 class Event(PeriodMixin, Publishable):
@@ -280,7 +394,7 @@ class Event(PeriodMixin, Publishable):
         verbose_name="acteur concerné",
         on_delete=models.PROTECT,
         related_name="events",
-        limit_choices_to={"kind": "acteur"},
+        limit_choices_to={"kind": OrganisationKind.ACTOR},
     )
     organisers = models.ManyToManyField(
         Organisation, verbose_name="organisateurs", blank=True, related_name="organised_events"
@@ -300,6 +414,7 @@ class Event(PeriodMixin, Publishable):
         verbose_name = "événement"
         verbose_name_plural = "événements"
         ordering = ["title"]
+        constraints = period_constraints()
 
     def __str__(self):
         return self.title
@@ -308,7 +423,31 @@ class Event(PeriodMixin, Publishable):
         return reverse("actions:event", args=[self.slug])
 
 
-class Quote(models.Model):
+class OrderedByActor(models.Model):
+    """Quotes and key figures: numbered within their actor (``actor`` and ``order`` are
+    their natural key, the one ``load_directory`` matches on). Left empty, the number
+    is the next free one."""
+
+    order = models.PositiveSmallIntegerField(
+        "ordre", null=True, blank=True, help_text="Laisser vide pour placer en dernier."
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.order is None:
+            last = type(self).objects.filter(actor_id=self.actor_id).aggregate(last=Max("order"))["last"]
+            self.order = (last or 0) + 1
+        super().save(*args, **kwargs)
+
+
+class QuoteQuerySet(VisibilityQuerySet):
+    def published(self):
+        return self.filter(actor__status=Status.PUBLISHED)
+
+
+class Quote(OrderedByActor):
     """Someone's words, as the source reports them. The role is never invented: when the
     source gives none, it stays empty."""
 
@@ -345,18 +484,34 @@ class Quote(models.Model):
         on_delete=models.SET_NULL,
         related_name="quotes",
     )
-    order = models.PositiveSmallIntegerField("ordre", default=0)
+
+    objects = QuoteQuerySet.as_manager()
 
     class Meta:
         verbose_name = "citation"
         verbose_name_plural = "citations"
         ordering = ["actor", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor", "order"],
+                name="quote_unique_order",
+                violation_error_message="Une autre citation de cet acteur a déjà ce numéro d'ordre.",
+            )
+        ]
 
     def __str__(self):
         return f"{self.person_name} : « {self.text[:60]}… »"
 
 
-class KeyFigure(PeriodMixin, models.Model):
+class KeyFigureQuerySet(VisibilityQuerySet):
+    def published(self):
+        """Its actor is published, and its programme too when it has one."""
+        return self.filter(
+            Q(actor__status=Status.PUBLISHED) & (Q(programme__isnull=True) | published_programme("programme__"))
+        )
+
+
+class KeyFigure(PeriodMixin, OrderedByActor):
     """A figure the source gives (650 courriers reçus en 2006, plus de 900 000 € par an…)."""
 
     actor = models.ForeignKey(
@@ -386,12 +541,21 @@ class KeyFigure(PeriodMixin, models.Model):
     unit = models.CharField("unité", max_length=40, blank=True, help_text="€, %, courriers…")
     label = models.CharField("libellé", max_length=250)
     frequency = models.CharField("fréquence", max_length=60, blank=True, help_text="Par exemple « par an ».")
-    order = models.PositiveSmallIntegerField("ordre", default=0)
+
+    objects = KeyFigureQuerySet.as_manager()
 
     class Meta:
         verbose_name = "chiffre clé"
         verbose_name_plural = "chiffres clés"
         ordering = ["actor", "order", "pk"]
+        constraints = [
+            *period_constraints(),
+            models.UniqueConstraint(
+                fields=["actor", "order"],
+                name="keyfigure_unique_order",
+                violation_error_message="Un autre chiffre clé de cet acteur a déjà ce numéro d'ordre.",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.display_value} — {self.label}"

@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.db import models
 from django.utils.html import format_html
 
+from .extensions import organisation_inlines
+from .filters import DEPARTEMENTS
 from .models import (
     Organisation,
     OrganisationKind,
@@ -17,18 +19,16 @@ admin.site.index_title = "Contenus de l'annuaire"
 
 
 class DepartementFilter(admin.SimpleListFilter):
-    """Filters by département with the public site's rule (département, its communes,
-    or a region that contains it). The model admin's queryset must have ``in_departement``."""
+    """Filters by département with the public site's rule (``CoverageQuerySet``)."""
 
     title = "département"
     parameter_name = "departement"
-    codes = [("14", "Calvados (14)"), ("50", "Manche (50)"), ("61", "Orne (61)")]
 
     def lookups(self, request, model_admin):
-        return self.codes
+        return [(code, f"{name} ({code})") for code, name in DEPARTEMENTS]
 
     def queryset(self, request, queryset):
-        if self.value() in dict(self.codes):
+        if self.value() in dict(DEPARTEMENTS):
             return queryset.in_departement(self.value())
         return queryset
 
@@ -40,7 +40,13 @@ class PublishableAdmin(admin.ModelAdmin):
     list_per_page = 50
 
     def _set_status(self, request, queryset, status, verb):
-        count = queryset.update(status=status)
+        """One save per object (not ``update()``): « modifié le » and everything that
+        follows a save (coverage, history) stay true."""
+        count = 0
+        for obj in queryset.exclude(status=status):
+            obj.status = status
+            obj.save(update_fields=["status", "updated_at"])
+            count += 1
         self.message_user(request, f"{count} élément(s) {verb}.", messages.SUCCESS)
 
     @admin.action(description="Publier la sélection", permissions=["change"])
@@ -103,6 +109,10 @@ class OrganisationAdmin(PublishableAdmin):
         ("Réseau et territoires", {"fields": ["parent", "territories", "sectors", "publics"]}),
         ("Suivi", {"fields": ["created_at", "updated_at"]}),
     ]
+
+    def get_inlines(self, request, obj):
+        # Programmes, quotes and key figures, added by ``actions`` (actors/extensions.py).
+        return [*self.inlines, *organisation_inlines]
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from cress.api_base import PublicPageSerializer, ReadOnlyDirectoryViewSet
+from common.api import PublicPageSerializer, ReadOnlyDirectoryViewSet
 
 from .filters import ActorFilterSet
 from .models import Organisation, Sector, Territory
@@ -64,12 +64,7 @@ class ActorViewSet(ReadOnlyDirectoryViewSet):
     filterset_class = ActorFilterSet
 
     def get_queryset(self):
-        return (
-            Organisation.objects.actors()
-            .published()
-            .select_related("parent")
-            .prefetch_related("territories", "sectors", "publics")
-        )
+        return Organisation.objects.actors().published().select_related("parent").with_coverage()
 
 
 class OrganisationViewSet(ReadOnlyDirectoryViewSet):
@@ -78,10 +73,7 @@ class OrganisationViewSet(ReadOnlyDirectoryViewSet):
     serializer_class = OrganisationSerializer
 
     def get_queryset(self):
-        return (
-            Organisation.objects.partners().published().select_related("parent")
-            .prefetch_related("territories", "sectors", "publics").order_by("name", "pk")
-        )  # fmt: skip
+        return Organisation.objects.partners().published().select_related("parent").with_coverage().order_by("name", "pk")
 
 
 class TerritoryViewSet(ReadOnlyDirectoryViewSet):

@@ -38,6 +38,11 @@ class PartialDate:
         return any(part is not None for part in (self.year, self.month, self.day))
 
     @property
+    def year_unknown(self):
+        """A day and month the source gives without a year (« le 29 novembre »)."""
+        return self.precision == Precision.DAY_MONTH
+
+    @property
     def precision(self):
         if self.day is not None:
             return Precision.DAY if self.year is not None else Precision.DAY_MONTH
@@ -115,6 +120,73 @@ def format_period(start: PartialDate, end: PartialDate, open_start: bool = False
     return ""
 
 
+LONG_MONTHS = [1, 3, 5, 7, 8, 10, 12]
+SHORT_MONTHS = [4, 6, 9, 11]
+
+
+def period_constraints():
+    """The rules of a partial date that the database guards (``clean_period`` gives the
+    friendlier messages first): a month is 1–12, a day exists in its month (a 29 February
+    is accepted: the year may be unknown), a day needs a month, a month alone needs a year,
+    an open start (« depuis ») needs a start and has no end, an end year does not precede
+    the start year. For the ``Meta.constraints`` of every model using ``PeriodMixin``."""
+    constraints = []
+    for side, label in (("start", "début"), ("end", "fin")):
+        month_q = models.Q(**{f"{side}_month__isnull": True}) | models.Q(**{f"{side}_month__gte": 1, f"{side}_month__lte": 12})
+        # (A NULL month would make each branch unknown, which a CHECK lets through: so the
+        # month must be set explicitly for a day to pass.)
+        has_month = {f"{side}_month__isnull": False}
+        day_q = (
+            models.Q(**{f"{side}_day__isnull": True})
+            | models.Q(**has_month, **{f"{side}_month__in": LONG_MONTHS, f"{side}_day__gte": 1, f"{side}_day__lte": 31})
+            | models.Q(**has_month, **{f"{side}_month__in": SHORT_MONTHS, f"{side}_day__gte": 1, f"{side}_day__lte": 30})
+            | models.Q(**has_month, **{f"{side}_month": 2, f"{side}_day__gte": 1, f"{side}_day__lte": 29})
+        )
+        lone_month_q = (
+            models.Q(**{f"{side}_month__isnull": True})
+            | models.Q(**{f"{side}_year__isnull": False})
+            | models.Q(**{f"{side}_day__isnull": False})
+        )
+        constraints += [
+            models.CheckConstraint(
+                condition=month_q,
+                name=f"%(app_label)s_%(class)s_{side}_month_1_12",
+                violation_error_message=f"Le mois de {label} doit être compris entre 1 et 12.",
+            ),
+            models.CheckConstraint(
+                condition=day_q,
+                name=f"%(app_label)s_%(class)s_{side}_day_in_month",
+                violation_error_message=f"Le jour de {label} doit exister dans son mois (et un jour demande un mois).",
+            ),
+            models.CheckConstraint(
+                condition=lone_month_q,
+                name=f"%(app_label)s_%(class)s_{side}_month_needs_year",
+                violation_error_message=f"Un mois de {label} sans année ni jour ne peut pas être enregistré.",
+            ),
+        ]
+    no_end = models.Q(end_year__isnull=True, end_month__isnull=True, end_day__isnull=True)
+    constraints += [
+        models.CheckConstraint(
+            condition=models.Q(since=False) | models.Q(start_year__isnull=False) | models.Q(start_day__isnull=False),
+            name="%(app_label)s_%(class)s_since_needs_start",
+            violation_error_message="« Depuis » demande une date de début.",
+        ),
+        models.CheckConstraint(
+            condition=models.Q(since=False) | no_end,
+            name="%(app_label)s_%(class)s_since_has_no_end",
+            violation_error_message="Une période « depuis » n'a pas de date de fin.",
+        ),
+        models.CheckConstraint(
+            condition=models.Q(start_year__isnull=True)
+            | models.Q(end_year__isnull=True)
+            | models.Q(end_year__gte=models.F("start_year")),
+            name="%(app_label)s_%(class)s_end_not_before_start",
+            violation_error_message="La fin ne peut pas précéder le début.",
+        ),
+    ]
+    return constraints
+
+
 class PeriodMixin(models.Model):
     """Abstract start/end dates kept at their real precision.
 
@@ -143,6 +215,7 @@ class PeriodMixin(models.Model):
 
     class Meta:
         abstract = True
+        constraints = period_constraints()
 
     @property
     def start(self):

@@ -1,20 +1,24 @@
-"""Filters of the public lists, with facet counts.
+"""Filters of the public lists of actors (and, through ``CoverageFilterSet``, of actions).
 
-The département rule (see ``TerritoryQuerySet.covering_departement``): an actor or an
-action counts in a département when it covers the département, any commune in it
-(historic communes included), or a whole region that contains it.
+Where an item works is its stored coverage, rolled up through ``Territory.reach``
+(``actors/territories.py``): something counts in a département when it covers the
+département, one of its communes (historic ones included) or a whole region that
+contains it; it counts in a commune when it covers the commune (or one of its historic
+communes), its département or its region. ``?departement=`` and ``?commune=`` use that
+one rule, as the territory pages do.
 
-Every facet shows, for each choice, how many results it would give with the *other*
-active filters applied. Facet counts are conditional aggregates: one query per facet,
-whatever the number of choices or of results.
+Every facet is one grouped query (``CoverageQuerySet.count_by_*``).
 """
 
-from dataclasses import dataclass, field
-
 import django_filters
-from django.db.models import CharField, Count, Exists, OuterRef, Q, Value
+from django import forms
+from django.db.models import CharField, Count, Value
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
-from .models import EssFamily, Organisation, Public, Sector
+from common.filters import FacetedFilterSet, SortFilter
+
+from .models import EssFamily, Organisation, Public, Sector, Territory
 from .search import SearchSpec
 
 # The three départements of Basse-Normandie, the directory's territory.
@@ -25,22 +29,6 @@ ACTOR_SEARCH = SearchSpec(
     b=["sectors__name", "publics__name", "territories__name"],
     c=["summary", "description"],
 )
-
-
-@dataclass
-class FacetChoice:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class Facet:
-    name: str
-    label: str
-    choices: list = field(default_factory=list)
-    empty_label: str = ""
 
 
 def vocabularies():
@@ -58,33 +46,47 @@ def vocabularies():
     return result
 
 
-class DirectoryFilterSet(django_filters.FilterSet):
-    """Shared machinery: text search, département, vocabularies validated without extra
-    queries, facet counts, active-filter chips, sorting."""
+class CommuneField(forms.CharField):
+    """An INSEE code, read as today's commune (a historic code gives its current commune)."""
+
+    default_error_messages = {
+        "unknown": "Commune inconnue : indiquez son code INSEE (par exemple 14118 pour Caen).",
+    }
+
+    def clean(self, value):
+        code = super().clean(value)
+        if not code:
+            return None
+        commune = Territory.objects.resolve_commune(code.strip())
+        if commune is None:
+            raise forms.ValidationError(self.error_messages["unknown"], code="unknown")
+        return commune
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CommuneFilter(django_filters.Filter):
+    """``?commune=<code INSEE>``: what works in that commune (a historic code gives its
+    current commune)."""
+
+    field_class = CommuneField
+
+
+class CoverageFilterSet(FacetedFilterSet):
+    """The filters of every list whose items have a coverage: keywords, département,
+    commune, sector, public; facets for the département, sector and public."""
 
     search_spec = None
-    facet_names = ()
-    orderings = {}
-    default_ordering = []
-    not_filters = ("tri",)
 
     q = django_filters.CharFilter(label="Mots-clés", method="filter_search", max_length=200)
     departement = django_filters.ChoiceFilter(
         label="Département", choices=DEPARTEMENTS, method="filter_departement",
         empty_label="Tous les départements",
     )  # fmt: skip
+    commune = CommuneFilter(label="Commune", method="filter_commune", max_length=5)
     secteur = django_filters.ChoiceFilter(
-        label="Secteur", method="filter_vocabulary", empty_label="Tous les secteurs"
+        label="Secteur", method="filter_sector", empty_label="Tous les secteurs"
     )
-    public = django_filters.ChoiceFilter(
-        label="Public", method="filter_vocabulary", empty_label="Tous les publics"
-    )
-    tri = django_filters.ChoiceFilter(
-        label="Trier par",
-        choices=[("nom", "Nom (A → Z)"), ("recent", "Mises à jour récentes")],
-        method="filter_nothing",
-        empty_label="Pertinence",
-    )
+    public = django_filters.ChoiceFilter(label="Public", method="filter_public", empty_label="Tous les publics")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -93,9 +95,6 @@ class DirectoryFilterSet(django_filters.FilterSet):
             self.filters[name].extra["choices"] = choices
 
     # --- filtering
-    def filter_nothing(self, queryset, name, value: str):
-        return queryset
-
     def filter_search(self, queryset, name, value: str):
         if not value.strip():
             return queryset
@@ -104,104 +103,30 @@ class DirectoryFilterSet(django_filters.FilterSet):
     def filter_departement(self, queryset, name, value: str):
         return queryset.in_departement(value)
 
-    def filter_vocabulary(self, queryset, name, value: str):
-        return queryset.filter(self.vocabulary_q(name, value))
+    def filter_commune(self, queryset, name, commune):
+        return queryset.in_territory(commune)
 
-    def vocabulary_q(self, name, slug):
-        """The condition « has sector/public ``slug`` » for this list's model."""
-        raise NotImplementedError
+    def filter_sector(self, queryset, name, value: str):
+        return queryset.with_sector(value)
 
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        tri = self.form.cleaned_data.get("tri")
-        if tri:
-            return queryset.order_by(*self.orderings[tri], "pk")
-        if (self.form.cleaned_data.get("q") or "").strip():
-            return queryset.order_by("-search_rank", *self.default_ordering, "pk")
-        return queryset.order_by(*self.default_ordering, "pk")
+    def filter_public(self, queryset, name, value: str):
+        return queryset.with_public(value)
 
-    # --- facets
-    def queryset_without(self, excluded):
-        """The queryset with every active filter applied except ``excluded``."""
-        queryset = self.queryset.all()
-        for name, value in self.form.cleaned_data.items():
-            if name == excluded or name in self.not_filters or value in (None, "", []):
-                continue
-            queryset = self.filters[name].filter(queryset, value)
-        return queryset
+    # --- facets (one grouped query each)
+    def facet_departement(self, base):
+        return self.choice_facet("departement", DEPARTEMENTS, base.count_by_departement([c for c, _ in DEPARTEMENTS]))
 
-    def current(self, name):
-        if self.is_bound and self.form.is_valid():
-            return self.form.cleaned_data.get(name) or None
-        return None
+    def facet_secteur(self, base):
+        return self.choice_facet("secteur", self.vocabularies["secteur"], base.count_by_vocabulary("sectors"))
 
-    def conditional_facet(self, name, choices, condition):
-        """``choices``: [(value, label)]; ``condition(value)``: a Q for that value."""
-        base = self.queryset_without(name).order_by()
-        counts = (
-            base.aggregate(
-                **{f"c{i}": Count("pk", filter=condition(value)) for i, (value, _) in enumerate(choices)}
-            )
-            if choices
-            else {}
-        )
-        selected = self.current(name)
-        return Facet(
-            name,
-            str(self.filters[name].label),
-            [FacetChoice(str(value), label, counts[f"c{i}"], str(value) == str(selected)) for i, (value, label) in enumerate(choices)],
-            self.filters[name].extra.get("empty_label") or "",
-        )  # fmt: skip
-
-    def departement_facet(self):
-        model = self.queryset.model
-        return self.conditional_facet(
-            "departement",
-            DEPARTEMENTS,
-            lambda code: Q(pk__in=model.objects.in_departement(code).values("pk")),
-        )
-
-    def secteur_facet(self):
-        return self.conditional_facet(
-            "secteur", self.vocabularies["secteur"], lambda slug: self.vocabulary_q("secteur", slug)
-        )
-
-    def public_facet(self):
-        return self.conditional_facet(
-            "public", self.vocabularies["public"], lambda slug: self.vocabulary_q("public", slug)
-        )
-
-    def facets(self):
-        return [getattr(self, f"{name}_facet")() for name in self.facet_names]
-
-    def chips(self, facets):
-        """The active filters, each with the query string that removes it."""
-        if not (self.is_bound and self.form.is_valid()):
-            return []
-        labels = {(facet.name, c.value): c.label for facet in facets for c in facet.choices}
-        data = self.data.copy()
-        data.pop("page", None)
-        chips = []
-        for name, value in self.form.cleaned_data.items():
-            if name in self.not_filters or value in (None, ""):
-                continue
-            remaining = data.copy()
-            remaining.pop(name, None)
-            chips.append(
-                {
-                    "label": str(self.filters[name].label),
-                    "value": labels.get((name, str(value)), value),
-                    "query": remaining.urlencode(),
-                }
-            )
-        return chips
+    def facet_public(self, base):
+        return self.choice_facet("public", self.vocabularies["public"], base.count_by_vocabulary("publics"))
 
 
-class ActorFilterSet(DirectoryFilterSet):
+class ActorFilterSet(CoverageFilterSet):
     search_spec = ACTOR_SEARCH
     facet_names = ("departement", "secteur", "famille", "public")
-    orderings = {"nom": ["name"], "recent": ["-updated_at", "name"]}
-    default_ordering = ["name"]
+    default_ordering = ("name",)
 
     famille = django_filters.ChoiceFilter(
         label="Famille de l'ESS",
@@ -209,15 +134,17 @@ class ActorFilterSet(DirectoryFilterSet):
         choices=EssFamily.choices,
         empty_label="Toutes les familles",
     )
+    tri = SortFilter(
+        label="Trier par",
+        choices=[("nom", "Nom (A → Z)"), ("recent", "Mises à jour récentes")],
+        orders={"nom": ("name",), "recent": ("-updated_at", "name")},
+        empty_label="Pertinence",
+    )
 
     class Meta:
         model = Organisation
-        fields = ["q", "departement", "secteur", "famille", "public", "tri"]
+        fields = ["q", "departement", "commune", "secteur", "famille", "public", "tri"]
 
-    def vocabulary_q(self, name, slug):
-        through = Organisation.sectors.through if name == "secteur" else Organisation.publics.through
-        target = "sector__slug" if name == "secteur" else "public__slug"
-        return Q(Exists(through.objects.filter(organisation=OuterRef("pk"), **{target: slug})))
-
-    def famille_facet(self):
-        return self.conditional_facet("famille", EssFamily.choices, lambda value: Q(family=value))
+    def facet_famille(self, base):
+        counts = dict(base.values("family").annotate(n=Count("pk")).values_list("family", "n"))
+        return self.choice_facet("famille", EssFamily.choices, counts)

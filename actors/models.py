@@ -6,7 +6,7 @@ the whole directory: territories, sectors, publics served, ESS families.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 
 from .validators import validate_rna, validate_siren, validate_siret
@@ -18,15 +18,24 @@ class Status(models.TextChoices):
     ARCHIVED = "archive", "Archivé"
 
 
-class PublishableQuerySet(models.QuerySet):
+def is_staff(user):
+    return user is not None and user.is_active and user.is_staff
+
+
+class VisibilityQuerySet(models.QuerySet):
+    """What an anonymous visitor may see is decided by each public model's ``published()``,
+    parents' status included; staff see everything (drafts carry a banner)."""
+
     def published(self):
-        return self.filter(status=Status.PUBLISHED)
+        raise NotImplementedError
 
     def visible_to(self, user):
-        """Staff see drafts too (with a banner); everyone else sees published content."""
-        if user is not None and user.is_active and user.is_staff:
-            return self
-        return self.published()
+        return self if is_staff(user) else self.published()
+
+
+class PublishableQuerySet(VisibilityQuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
 
 
 class Publishable(models.Model):
@@ -70,27 +79,47 @@ class TerritoryKind(models.TextChoices):
 
 
 COMMUNE_KINDS = (TerritoryKind.COMMUNE, TerritoryKind.COMMUNE_DELEGUEE, TerritoryKind.COMMUNE_ASSOCIEE)
+HISTORIC_COMMUNE_KINDS = (TerritoryKind.COMMUNE_DELEGUEE, TerritoryKind.COMMUNE_ASSOCIEE)
+
+
+class Scope(models.IntegerChoices):
+    """How local a territory is: the levels of a territory page's sections."""
+
+    COMMUNE = 0, "commune"
+    DEPARTEMENT = 1, "département"
+    REGION = 2, "région"
+
+
+SCOPE_KINDS = {
+    Scope.COMMUNE: COMMUNE_KINDS,
+    Scope.DEPARTEMENT: (TerritoryKind.DEPARTEMENT,),
+    Scope.REGION: (TerritoryKind.REGION,),
+}
 
 
 class TerritoryQuerySet(models.QuerySet):
-    def covering_departement(self, code):
-        """Territories whose coverage counts for the département ``code``.
+    def departements(self, codes=None):
+        queryset = self.filter(kind=TerritoryKind.DEPARTEMENT)
+        return queryset if codes is None else queryset.filter(code__in=codes)
 
-        The rule (documented in the README): something counts in a département when it
-        covers the département itself, any commune in it (current, déléguée or associée,
-        so historic communes count), or a whole region that contains it — the current
-        region (Normandie) or the historic one (Basse-Normandie).
-        """
-        departement = self.model.objects.filter(kind=TerritoryKind.DEPARTEMENT, code=code)
-        return self.filter(
-            Q(kind=TerritoryKind.DEPARTEMENT, code=code)
-            | Q(kind__in=COMMUNE_KINDS, parent__in=departement)
-            | Q(kind=TerritoryKind.REGION, pk__in=departement.values("parent"))
-            | Q(kind=TerritoryKind.REGION, pk__in=departement.values("former_region"))
-        )
+    def communes(self):
+        return self.filter(kind__in=COMMUNE_KINDS)
 
-    def departements_of(self, codes):
-        return self.filter(kind=TerritoryKind.DEPARTEMENT, code__in=codes)
+    def for_display(self):
+        """What ``display_name`` needs (today's territory of a historic one), in order."""
+        return self.select_related("current", "parent__parent").order_by("kind", "name")
+
+    def resolve_commune(self, code):
+        """Today's commune for an INSEE code: the current commune of that code, else the
+        current commune of the historic one (déléguée or associée) that has it."""
+        communes = self.filter(code=code, kind__in=COMMUNE_KINDS).select_related("current", "parent")
+        by_kind = {commune.kind: commune for commune in communes}
+        if TerritoryKind.COMMUNE in by_kind:
+            return by_kind[TerritoryKind.COMMUNE]
+        for commune in by_kind.values():
+            if commune.current_id:
+                return commune.current
+        return None
 
 
 class Territory(models.Model):
@@ -136,6 +165,22 @@ class Territory(models.Model):
     is_current = models.BooleanField("en vigueur", default=True)
     population = models.PositiveIntegerField("population", null=True, blank=True)
     postcodes = models.CharField("codes postaux", max_length=200, blank=True)
+    liaison = models.PositiveSmallIntegerField(
+        "type de nom (INSEE)",
+        null=True,
+        blank=True,
+        help_text="« typeLiaison » du COG : l'article et la charnière du nom (le Calvados, du Calvados).",
+    )
+    reach = models.ManyToManyField(
+        "self",
+        verbose_name="territoires concernés",
+        symmetrical=False,
+        blank=True,
+        related_name="+",
+        help_text="Calculé à l'import : les territoires où compte ce qui couvre celui-ci — "
+        "lui-même, ceux qui le contiennent (commune actuelle, département, région actuelle "
+        "et ancienne) et ceux qu'il contient.",
+    )
 
     objects = TerritoryQuerySet.as_manager()
 
@@ -165,13 +210,45 @@ class Territory(models.Model):
             return f"{self.name} ({self.code})"
         return self.name
 
+    # INSEE's « type de nom en clair »: 0 and 1 take no article (« de Caen », « d'Orbec »),
+    # 2 « le »/« du », 3 « la »/« de la », 4 « les »/« des », 5 « l' »/« de l' ».
+    CHARNIERES = {0: "de ", 1: "d'", 2: "du ", 3: "de la ", 4: "des ", 5: "de l'"}
+
+    @property
+    def of_name(self):
+        """The name after « de », with its article: « du Calvados », « de la Manche »,
+        « de l'Orne », « de Caen »."""
+        if self.liaison is None:
+            return f"de {self.name}" if self.name[:1].lower() not in "aeiouyéèêâh" else f"d'{self.name}"
+        name = self.name
+        if self.liaison in (2, 3, 4, 5):  # the article is not part of INSEE's name
+            return self.CHARNIERES[self.liaison] + name
+        return self.CHARNIERES.get(self.liaison, "de ") + name
+
     @property
     def is_commune(self):
         return self.kind in COMMUNE_KINDS
 
     @property
+    def is_departement(self):
+        return self.kind == TerritoryKind.DEPARTEMENT
+
+    @property
+    def is_region(self):
+        return self.kind == TerritoryKind.REGION
+
+    @property
     def is_historic(self):
         return self.current_id is not None and self.current_id != self.pk
+
+    @property
+    def scope(self):
+        return next(scope for scope, kinds in SCOPE_KINDS.items() if self.kind in kinds)
+
+    @property
+    def schema_type(self):
+        """schema.org type (structured data)."""
+        return "City" if self.is_commune else "AdministrativeArea"
 
     @classmethod
     def make_key(cls, kind, code):
@@ -238,22 +315,115 @@ class OrganisationKind(models.TextChoices):
     OTHER = "autre", "Autre organisation"
 
 
-class OrganisationQuerySet(PublishableQuerySet):
+class CoverageQuerySet(PublishableQuerySet):
+    """Where an item works, what it is about, whom it serves — read from its stored
+    coverage. An organisation's coverage is its own territories, sectors and publics;
+    programmes and actions store theirs (``actions/coverage.py`` computes it: own, else
+    the programme's, else the actor's). Territory roll-up: an item counts in a territory
+    when one of its territories has it in its ``reach`` (``actors/territories.py``)."""
+
+    # The many-to-many fields that hold the coverage, by dimension.
+    coverage_fields = {"territories": "territories", "sectors": "sectors", "publics": "publics"}
+
+    def _through(self, dimension):
+        field = self.model._meta.get_field(self.coverage_fields[dimension])
+        return field.remote_field.through, field.m2m_field_name(), field.m2m_reverse_field_name()
+
+    def coverage_rows(self, dimension, **lookups):
+        """Rows of the coverage table of ``dimension`` for the items of this queryset;
+        ``lookups`` apply to the territory, sector or public."""
+        through, item, target = self._through(dimension)
+        return through.objects.filter(
+            **{f"{item}__in": self.order_by().values("pk")},
+            **{f"{target}__{lookup}": value for lookup, value in lookups.items()},
+        )
+
+    def covers(self, dimension, **lookups):
+        """An ``Exists`` condition: the item's coverage has a target matching ``lookups``."""
+        through, item, target = self._through(dimension)
+        return Exists(
+            through.objects.filter(
+                **{item: OuterRef("pk")}, **{f"{target}__{lookup}": value for lookup, value in lookups.items()}
+            )
+        )
+
+    def in_territory(self, territory, scope=None):
+        """What works in ``territory`` (any kind); with ``scope``, only through territories
+        of that level (``Scope``)."""
+        lookups = {"reach": territory}
+        if scope is not None:
+            lookups["kind__in"] = SCOPE_KINDS[scope]
+        return self.filter(self.covers("territories", **lookups))
+
+    def in_departement(self, code):
+        return self.filter(self.covers("territories", reach__kind=TerritoryKind.DEPARTEMENT, reach__code=code))
+
+    def with_sector(self, slug):
+        return self.filter(self.covers("sectors", slug=slug))
+
+    def with_public(self, slug):
+        return self.filter(self.covers("publics", slug=slug))
+
+    def with_coverage(self):
+        """Prefetches the coverage a list, CSV or API row shows: territories (for display),
+        sectors and publics."""
+        return self.prefetch_related(
+            models.Prefetch(self.coverage_fields["territories"], queryset=Territory.objects.for_display()),
+            self.coverage_fields["sectors"],
+            self.coverage_fields["publics"],
+        )
+
+    def with_sector_among(self, slugs):
+        return self.filter(self.covers("sectors", slug__in=slugs))
+
+    def count_by_departement(self, codes):
+        """{code: how many items work in that département} in one grouped query."""
+        through, item, target = self._through("territories")
+        rows = (
+            self.coverage_rows("territories", reach__kind=TerritoryKind.DEPARTEMENT, reach__code__in=codes)
+            .values(f"{target}__reach__code")
+            .annotate(n=Count(item, distinct=True))
+            .values_list(f"{target}__reach__code", "n")
+        )
+        return dict(rows)
+
+    def count_by_vocabulary(self, dimension):
+        """{slug: how many items} for ``sectors`` or ``publics``, in one grouped query."""
+        through, item, target = self._through(dimension)
+        rows = (
+            self.coverage_rows(dimension).values(f"{target}__slug").annotate(n=Count(item))
+            .values_list(f"{target}__slug", "n")
+        )  # fmt: skip
+        return dict(rows)
+
+    def count_by_scope(self, territory):
+        """{Scope: how many items work in ``territory`` at that level, and at no more
+        local one}: the sections of a territory page, in one query."""
+        local = self.covers("territories", reach=territory, kind__in=SCOPE_KINDS[Scope.COMMUNE])
+        departement = self.covers("territories", reach=territory, kind__in=SCOPE_KINDS[Scope.DEPARTEMENT])
+        region = self.covers("territories", reach=territory, kind__in=SCOPE_KINDS[Scope.REGION])
+        counts = self.order_by().aggregate(
+            commune=Count("pk", filter=models.Q(local)),
+            departement=Count("pk", filter=models.Q(departement) & ~models.Q(local)),
+            region=Count("pk", filter=models.Q(region) & ~models.Q(local) & ~models.Q(departement)),
+        )
+        return {Scope.COMMUNE: counts["commune"], Scope.DEPARTEMENT: counts["departement"],
+                Scope.REGION: counts["region"]}  # fmt: skip
+
+    def in_scope(self, territory, scope):
+        """The items of one section of ``territory``'s page (see ``count_by_scope``)."""
+        queryset = self.in_territory(territory, scope)
+        for more_local in [s for s in Scope if s < scope]:
+            queryset = queryset.exclude(self.covers("territories", reach=territory, kind__in=SCOPE_KINDS[more_local]))
+        return queryset
+
+
+class OrganisationQuerySet(CoverageQuerySet):
     def actors(self):
         return self.filter(kind=OrganisationKind.ACTOR)
 
     def partners(self):
         return self.exclude(kind=OrganisationKind.ACTOR)
-
-    def in_departement(self, code):
-        covering = Territory.objects.covering_departement(code)
-        return self.filter(
-            Exists(
-                Organisation.territories.through.objects.filter(
-                    organisation=OuterRef("pk"), territory__in=covering
-                )
-            )
-        )
 
     def for_list(self):
         return self.select_related("parent").prefetch_related("sectors")
@@ -348,6 +518,11 @@ class Organisation(Publishable):
     @property
     def is_actor(self):
         return self.kind == OrganisationKind.ACTOR
+
+    @property
+    def schema_type(self):
+        """schema.org type (structured data)."""
+        return "NGO" if self.family == EssFamily.ASSOCIATION else "Organization"
 
     def clean(self):
         super().clean()

@@ -1,5 +1,19 @@
 """Import of the official territories (INSEE Code officiel géographique) as published
-by Etalab in the npm package ``@etalab/decoupage-administratif``.
+by Etalab in the npm package ``@etalab/decoupage-administratif``, and the territory
+roll-up rule.
+
+**Roll-up (one rule, both ways).** Something that covers a territory counts in it, in
+every territory that contains it, and in every territory it contains:
+
+- a commune is contained in its département, whose current region (Normandie) and former
+  region (Basse-Normandie) contain it too; a historic commune (déléguée or associée) is
+  contained in its current commune;
+- a former region and the region that succeeded it count for each other.
+
+So what covers Livarot (commune déléguée) counts in Livarot-Pays-d'Auge, the Calvados,
+Normandie and Basse-Normandie; what covers the whole region counts in Caen. ``reach``
+stores, for each territory, every territory where what covers it counts (itself
+included): filters, facets and territory pages read it (``CoverageQuerySet``).
 
 The committed reference file ``fixtures/territories.json`` is a subset of that package
 (all régions and départements, the communes of chosen départements) with its source and
@@ -13,7 +27,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from .models import Territory, TerritoryKind
+from .models import COMMUNE_KINDS, Territory, TerritoryKind
 
 PACKAGE = "@etalab/decoupage-administratif"
 PACKAGE_VERSION = "6.0.0"
@@ -23,7 +37,8 @@ FIXTURE_PATH = Path(settings.BASE_DIR) / "fixtures" / "territories.json"
 # Regions dissolved by the 2016 reform, with the départements they held and their
 # successor (INSEE COG history). Not in the Etalab package, which lists current regions.
 HISTORIC_REGIONS = [
-    {"code": "25", "nom": "Basse-Normandie", "successeur": "28", "departements": ["14", "50", "61"]},
+    {"code": "25", "nom": "Basse-Normandie", "successeur": "28", "departements": ["14", "50", "61"],
+     "typeLiaison": 3},
 ]
 
 COMMUNE_TYPES = {
@@ -70,7 +85,7 @@ class _Upserter:
     """Creates missing territories and updates changed ones, by ``key``, in bulk."""
 
     FIELDS = ["kind", "code", "name", "parent", "current", "former_region", "is_current",
-              "population", "postcodes"]  # fmt: skip
+              "population", "postcodes", "liaison"]  # fmt: skip
 
     def __init__(self):
         self.by_key = {t.key: t for t in Territory.objects.all()}
@@ -119,14 +134,15 @@ def import_territories(data):
     up.upsert([
         (Territory.make_key(region, r["code"]),
          {"kind": region, "code": r["code"], "name": r["nom"], "parent": None, "current": None,
-          "former_region": None, "is_current": True, "population": None, "postcodes": ""})
+          "former_region": None, "is_current": True, "population": None, "postcodes": "",
+          "liaison": r.get("typeLiaison")})
         for r in data["regions"]
     ])  # fmt: skip
     up.upsert([
         (Territory.make_key(region, r["code"]),
          {"kind": region, "code": r["code"], "name": r["nom"], "parent": None,
           "current": up.get(region, r["successeur"]), "former_region": None,
-          "is_current": False, "population": None, "postcodes": ""})
+          "is_current": False, "population": None, "postcodes": "", "liaison": r.get("typeLiaison")})
         for r in data.get("historic_regions", [])
     ])  # fmt: skip
     former = {
@@ -136,7 +152,7 @@ def import_territories(data):
         (Territory.make_key(dep, d["code"]),
          {"kind": dep, "code": d["code"], "name": d["nom"], "parent": up.get(region, d.get("region", "")),
           "current": None, "former_region": former.get(d["code"]), "is_current": True,
-          "population": None, "postcodes": ""})
+          "population": None, "postcodes": "", "liaison": d.get("typeLiaison")})
         for d in data["departements"]
     ])  # fmt: skip
 
@@ -146,11 +162,60 @@ def import_territories(data):
             Territory.make_key(kind, c["code"]),
             {"kind": kind, "code": c["code"], "name": c["nom"], "parent": up.get(dep, c["departement"]),
              "current": current, "former_region": None, "is_current": current is None,
-             "population": c.get("population"), "postcodes": " ".join(c.get("codesPostaux", []))},
+             "population": c.get("population"), "postcodes": " ".join(c.get("codesPostaux", [])),
+             "liaison": c.get("typeLiaison")},
         )  # fmt: skip
 
     actuelles = [c for c in data["communes"] if c["type"] == "commune-actuelle"]
     historic = [c for c in data["communes"] if c["type"] != "commune-actuelle"]
     up.upsert([commune_values(c, None) for c in actuelles])
     up.upsert([commune_values(c, up.get(TerritoryKind.COMMUNE, c["chefLieu"])) for c in historic])
+    store_reach()
     return up.created, up.updated
+
+
+def containers(territories):
+    """{territory id: ids of the territories that contain it, itself included}."""
+    by_id = {t.pk: t for t in territories}
+    result = {}
+    for territory in territories:
+        found = {territory.pk}
+        if territory.current_id:  # a historic commune's current commune, a former region's successor
+            found.add(territory.current_id)
+        departement = by_id.get(territory.parent_id) if territory.kind in COMMUNE_KINDS else None
+        if territory.kind == TerritoryKind.DEPARTEMENT:
+            departement = territory
+        if departement is not None:
+            found.add(departement.pk)
+            found |= {pk for pk in (departement.parent_id, departement.former_region_id) if pk}
+        for region_id in [pk for pk in found if by_id[pk].kind == TerritoryKind.REGION]:
+            if by_id[region_id].current_id:
+                found.add(by_id[region_id].current_id)
+        result[territory.pk] = found
+    return result
+
+
+def store_reach():
+    """Writes ``Territory.reach``: for each territory, what contains it and what it
+    contains. Only the differences are written, so a second run changes nothing."""
+    territories = list(Territory.objects.only("pk", "kind", "parent_id", "current_id", "former_region_id"))
+    wanted = set()
+    for territory, found in containers(territories).items():
+        for other in found:
+            wanted.add((territory, other))
+            wanted.add((other, territory))
+    through = Territory.reach.through
+    existing = set(through.objects.values_list("from_territory_id", "to_territory_id"))
+    stale = existing - wanted
+    if stale:
+        for from_id, to_id in stale:
+            through.objects.filter(from_territory_id=from_id, to_territory_id=to_id).delete()
+    through.objects.bulk_create(
+        [through(from_territory_id=a, to_territory_id=b) for a, b in sorted(wanted - existing)], batch_size=2000
+    )
+
+
+def store_reach_after_migrate(sender, **kwargs):
+    """After ``migrate``: territories imported before ``reach`` existed get it."""
+    if Territory.objects.exists() and not Territory.reach.through.objects.exists():
+        store_reach()

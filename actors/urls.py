@@ -1,5 +1,4 @@
-"""/acteurs/ — the list lives here; the profile (which shows programmes) is
-``actions.views.actor_detail``, routed in cress/urls.py under the same namespace."""
+"""/acteurs/: the list and the profile."""
 
 from django.urls import path
 
@@ -9,4 +8,5 @@ app_name = "actors"
 
 urlpatterns = [
     path("", views.ActorListView.as_view(), name="list"),
+    path("<slug:slug>/", views.actor_detail, name="detail"),
 ]

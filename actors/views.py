@@ -1,9 +1,42 @@
+"""Public pages of organisations: the list of actors, the actor profile, the list of
+partners and a partner's page. What other apps show on these pages (programmes,
+partnerships…) comes through ``actors/extensions.py``."""
+
 from django.db.models import CharField, Prefetch, Value
+from django.shortcuts import get_object_or_404, render
+from django.views.generic import ListView
 
-from cress.listing import DirectoryListView
+from common import structured_data
+from common.listing import DirectoryListView, DirectoryPagination
 
+from .extensions import actor_sections, partner_sections, section_context
 from .filters import ActorFilterSet
-from .models import Organisation, Public, Sector, Territory
+from .models import Organisation, Territory
+
+RELATED_ACTORS = 5
+
+
+def territories_prefetch(lookup="territories"):
+    return Prefetch(lookup, queryset=Territory.objects.for_display())
+
+
+def vocabulary_of(sectors, publics):
+    """Sectors and publics (two querysets) as two lists of {name, slug}, in one query."""
+    rows = (
+        sectors.order_by().values_list("name", "slug").annotate(kind=Value("secteur", output_field=CharField()))
+        .union(publics.order_by().values_list("name", "slug")
+               .annotate(kind=Value("public", output_field=CharField())), all=True)
+    )  # fmt: skip
+    result = {"secteur": [], "public": []}
+    for name, slug, kind in rows:
+        result[kind].append({"name": name, "slug": slug})
+    for items in result.values():
+        items.sort(key=lambda item: item["name"])
+    return result["secteur"], result["public"]
+
+
+def join(items, attribute):
+    return " | ".join(getattr(item, attribute) for item in items)
 
 
 class ActorListView(DirectoryListView):
@@ -19,10 +52,10 @@ class ActorListView(DirectoryListView):
         ("Famille de l'ESS", lambda o, base: o.get_family_display()),
         ("Présentation", lambda o, base: o.summary),
         ("Réseau", lambda o, base: o.parent.name if o.parent else ""),
-        ("Territoires", lambda o, base: " | ".join(t.display_name for t in o.territories.all())),
-        ("Codes INSEE", lambda o, base: " | ".join(t.code for t in o.territories.all())),
-        ("Secteurs", lambda o, base: " | ".join(s.name for s in o.sectors.all())),
-        ("Publics", lambda o, base: " | ".join(p.name for p in o.publics.all())),
+        ("Territoires", lambda o, base: join(o.territories.all(), "display_name")),
+        ("Codes INSEE", lambda o, base: join(o.territories.all(), "code")),
+        ("Secteurs", lambda o, base: join(o.sectors.all(), "name")),
+        ("Publics", lambda o, base: join(o.publics.all(), "name")),
         ("Site web", lambda o, base: o.website),
         ("SIREN", lambda o, base: o.siren),
         ("SIRET", lambda o, base: o.siret),
@@ -34,32 +67,72 @@ class ActorListView(DirectoryListView):
     def get_queryset(self):
         return Organisation.objects.actors().published().for_list()
 
-    def csv_response(self, queryset):
-        queryset = queryset.prefetch_related(territories_prefetch(), "publics")
-        return super().csv_response(queryset)
+    def get_csv_queryset(self, queryset):
+        return queryset.with_coverage()
 
 
-def territories_prefetch(lookup="territories"):
-    return Prefetch(
-        lookup, queryset=Territory.objects.select_related("current", "parent").order_by("kind", "name")
+def actor_detail(request, slug):
+    """The actor profile: identity, network, territories, sectors, publics, related actors;
+    programmes, partners, quotes, key figures and events come from ``actions``. The number
+    of queries is bounded, whatever the amount of data (tests/cress/test_query_budget.py)."""
+    actor = get_object_or_404(
+        Organisation.objects.visible_to(request.user)
+        .actors()
+        .select_related("parent")
+        .prefetch_related(territories_prefetch()),
+        slug=slug,
+    )
+    sectors, publics = vocabulary_of(actor.sectors.all(), actor.publics.all())
+    related = (
+        Organisation.objects.actors().published().exclude(pk=actor.pk)
+        .with_sector_among([s["slug"] for s in sectors]).order_by("name")[:RELATED_ACTORS]
+    )  # fmt: skip
+    territories = list(actor.territories.all())
+    return render(
+        request,
+        "actors/actor_detail.html",
+        {
+            "jsonld": structured_data.script(
+                structured_data.organisation(actor, request.build_absolute_uri, territories)
+            ),
+            "actor": actor,
+            "territories": territories,
+            "sectors": sectors,
+            "publics": publics,
+            "related": list(related),
+            **section_context(actor_sections, request, actor),
+        },
     )
 
 
-def vocabulary_of(lookup, obj):
-    """Sectors and publics of ``obj`` in one query (a UNION)."""
-    sectors = Sector.objects.filter(**{lookup: obj}).values_list("name", "slug").order_by()
-    publics = Public.objects.filter(**{lookup: obj}).values_list("name", "slug").order_by()
-    rows = sectors.annotate(kind=Value("secteur", output_field=CharField())).union(
-        publics.annotate(kind=Value("public", output_field=CharField())), all=True
+class PartnerListView(DirectoryPagination, ListView):
+    """/partenaires/: the organisations that take part in programmes and actions."""
+
+    template_name = "actors/partner_list.html"
+    context_object_name = "partners"
+
+    def get_queryset(self):
+        return Organisation.objects.partners().published().order_by("name", "pk")
+
+
+def partner_detail(request, slug):
+    """A partner organisation (never an actor: actors have their profile)."""
+    partner = get_object_or_404(
+        Organisation.objects.visible_to(request.user)
+        .partners()
+        .select_related("parent")
+        .prefetch_related(territories_prefetch()),
+        slug=slug,
     )
-    result = {"secteur": [], "public": []}
-    for name, slug, kind in rows:
-        result[kind].append({"name": name, "slug": slug})
-    for items in result.values():
-        items.sort(key=lambda item: item["name"])
-    return result["secteur"], result["public"]
-
-
-# The actor profile (/acteurs/<slug>/) and the partner page (/partenaires/<slug>/) show
-# programmes and actions, so they live in actions/views.py (``actors`` never imports
-# ``actions``); cress/urls.py routes them under the ``actors`` namespace.
+    territories = list(partner.territories.all())
+    jsonld = structured_data.organisation(partner, request.build_absolute_uri, territories)
+    return render(
+        request,
+        "actors/partner_detail.html",
+        {
+            "partner": partner,
+            "territories": territories,
+            "jsonld": structured_data.script(jsonld),
+            **section_context(partner_sections, request, partner),
+        },
+    )

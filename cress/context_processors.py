@@ -1,11 +1,11 @@
 from django.conf import settings
 
+from common.querystring import filters_only
+
 
 def canonical_url(request):
     """The page's own address: path plus its filters, without page number or format."""
-    query = request.GET.copy()
-    for name in ("page", "format"):
-        query.pop(name, None)
+    query = filters_only(request.GET)
     url = request.build_absolute_uri(request.path)
     return f"{url}?{query.urlencode()}" if query else url
 

@@ -11,6 +11,7 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 from actions.models import Action
+from actors.dates import Precision
 from actors.models import EssFamily, Organisation, TerritoryKind
 
 SOURCE = "cress-basse-normandie"
@@ -63,7 +64,7 @@ def _zone(territories):
         return {"zone_diffusion_type": None, "zone_diffusion_code": None, "zone_diffusion_nom": None}
     current = [t.current if t.current_id and t.current_id != t.pk else t for t in territories]
     zone = current[0]
-    if len({t.pk for t in current}) > 1:
+    if len({t.pk for t in current}) > 1:  # several: the smallest territory that holds them all
         regions = [t for t in current if t.kind == TerritoryKind.REGION]
         if regions:
             zone = regions[0]
@@ -98,12 +99,10 @@ def structure_record(actor, request):
 
 
 def service_record(action, request):
-    sectors = [s.slug for s in action.sectors.all()] or [s.slug for s in action.programme.sectors.all()]
-    territories = (
-        list(action.territories.all())
-        or list(action.programme.territories.all())
-        or list(action.programme.actor.territories.all())
-    )
+    """An action as a service; its thematiques, profils and zone are its coverage (own,
+    else its programme's, else its actor's: ``actions/coverage.py``)."""
+    sectors = [s.slug for s in action.effective_sectors.all()]
+    territories = list(action.effective_territories.all())
     record = {
         "id": action.slug,
         "structure_id": action.programme.actor.slug,
@@ -112,18 +111,14 @@ def service_record(action, request):
         "presentation_resume": action.programme.summary or None,
         "presentation_detail": action.description or action.programme.description or None,
         "thematiques": _themes(sectors),
-        "profils": [p.slug for p in action.publics.all()],
-        "date_creation": action.start.iso() if action.start.precision == "day" else None,
+        "profils": [p.slug for p in action.effective_publics.all()],
+        "date_creation": action.start.iso() if action.start.precision == Precision.DAY else None,
         "date_maj": action.updated_at.date().isoformat(),
         "lien_source": request.build_absolute_uri(action.get_absolute_url()),
         **_zone(territories),
     }
     record.update(dict.fromkeys(UNFILLED_SERVICE_FIELDS))
     return record
-
-
-def _territories_prefetch(prefix=""):
-    return [f"{prefix}territories__current", f"{prefix}territories__parent__parent"]
 
 
 @require_GET
@@ -140,11 +135,8 @@ def structures(request):
 @require_GET
 def services(request):
     actions = (
-        Action.objects.published().for_list().order_by("programme__actor__name", "programme__title", "order", "pk")
-        .prefetch_related(
-            "sectors", "publics", "programme__sectors", *_territories_prefetch(), *_territories_prefetch("programme__"),
-            *_territories_prefetch("programme__actor__"),
-        )
+        Action.objects.published().for_list().with_coverage()
+        .order_by("programme__actor__name", "programme__title", "order", "pk")
     )  # fmt: skip
     return JsonResponse(
         [service_record(a, request) for a in actions], safe=False, json_dumps_params={"ensure_ascii": False}

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "common",
     "actors",
     "actions",
     "cress",
@@ -152,7 +153,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 
-# The directory itself.
+# The directory itself. One page size for every list, page and API answer.
 DIRECTORY_PAGE_SIZE = 20
 DIRECTORY_DATA_LICENCE_NAME = os.environ.get(
     "DIRECTORY_DATA_LICENCE_NAME", "Licence Ouverte / Open Licence version 2.0 (Etalab)"
@@ -168,8 +169,7 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": 20,
+    "DEFAULT_PAGINATION_CLASS": "common.pagination.DirectoryPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {

@@ -6,7 +6,9 @@ from django.urls import reverse
 
 from actions.models import Action, Event, Programme
 from actors.filters import DEPARTEMENTS
-from actors.models import COMMUNE_KINDS, Organisation, Sector, Territory
+from actors.models import Organisation, Sector, Territory, TerritoryKind
+
+from . import places
 
 
 class StaticSitemap(Sitemap):
@@ -55,15 +57,11 @@ class TerritorySitemap(Sitemap):
     """The region, its départements and the communes that have published content."""
 
     def items(self):
-        return (
-            Territory.objects.filter(
-                Q(key="region-25")
-                | Q(kind="departement", code__in=[code for code, _ in DEPARTEMENTS])
-                | Q(kind__in=COMMUNE_KINDS, actions__status="publie")
-            )
-            .distinct()
-            .order_by("key")
-        )
+        return Territory.objects.filter(
+            Q(key=places.REGION_KEY)
+            | Q(kind=TerritoryKind.DEPARTEMENT, code__in=[code for code, _ in DEPARTEMENTS])
+            | Q(pk__in=places.communes_with_content())
+        ).order_by("key")
 
 
 SITEMAPS = {

@@ -2,21 +2,9 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from actions import views as action_views
-from actors.urls import urlpatterns as actor_urls
-
 from . import views
 from .feeds import LatestFeed
 from .sitemaps import SITEMAPS
-
-actor_pages = (
-    [
-        *actor_urls,
-        path("<slug:slug>/", action_views.actor_detail, name="detail"),
-    ],
-    "actors",
-)
-partner_pages = ([path("<slug:slug>/", action_views.partner_detail, name="partner")], "partners")
 
 site_pages = (
     [
@@ -33,8 +21,8 @@ site_pages = (
 
 urlpatterns = [
     path("", include(site_pages)),
-    path("acteurs/", include(actor_pages)),
-    path("partenaires/", include(partner_pages)),
+    path("acteurs/", include("actors.urls")),
+    path("partenaires/", include("actors.partner_urls")),
     path("actions/", include("actions.urls")),
     path("api/v1/", include("cress.api_urls")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -1,6 +1,5 @@
-"""Site-wide pages: home, search across kinds, territories, sectors, error pages."""
+"""Site-wide pages: home, search across kinds, territories, sectors, open data, errors."""
 
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -9,58 +8,47 @@ from django.views.decorators.http import require_GET
 from actions.filters import ACTION_SEARCH, PROGRAMME_SEARCH
 from actions.models import Action, Programme
 from actors.filters import ACTOR_SEARCH, DEPARTEMENTS
-from actors.models import COMMUNE_KINDS, Organisation, Sector, Territory, TerritoryKind
+from actors.models import Organisation, Scope, Sector, Territory, TerritoryKind
 from actors.search import SearchSpec, terms
+from common.listing import paginate
 
+from . import places
 from .datainclusion import UNFILLED_SERVICE_FIELDS, UNFILLED_STRUCTURE_FIELDS
 
 SEARCH_LIMIT = 10
 PARTNER_SEARCH = SearchSpec(a=["name", "acronym"], b=["territories__name"], c=["summary", "description"])
 TERRITORY_SEARCH = SearchSpec(a=["name"], b=["code", "postcodes"])
-BASSE_NORMANDIE = "region-25"
+
+
+def published_actors():
+    return Organisation.objects.actors().published()
 
 
 def departement_counts():
-    """Published actors and actions per département of Basse-Normandie (2 queries)."""
-    actors = (
-        Organisation.objects.actors()
-        .published()
-        .aggregate(
-            **{
-                code: Count("pk", filter=Q(pk__in=Organisation.objects.in_departement(code).values("pk")))
-                for code, _ in DEPARTEMENTS
-            }
-        )
-    )
-    actions = Action.objects.published().aggregate(
-        **{
-            code: Count("pk", filter=Q(pk__in=Action.objects.in_departement(code).values("pk")))
-            for code, _ in DEPARTEMENTS
-        }
-    )
+    """Published actors and actions per département of Basse-Normandie (2 grouped queries)."""
+    codes = [code for code, _ in DEPARTEMENTS]
+    actors = published_actors().count_by_departement(codes)
+    actions = Action.objects.published().count_by_departement(codes)
     return [
-        {"code": code, "name": name, "key": code, "actors": actors[code], "actions": actions[code]}
+        {"code": code, "name": name, "key": code, "actors": actors.get(code, 0), "actions": actions.get(code, 0)}
         for code, name in DEPARTEMENTS
     ]
 
 
 def home(request):
-    sectors = Sector.objects.annotate(
-        n=Count(
-            "organisations",
-            filter=Q(organisations__status="publie", organisations__kind="acteur"),
-            distinct=True,
-        )
-    ).order_by("name")
+    sector_counts = published_actors().count_by_vocabulary("sectors")
+    sectors = [s for s in Sector.objects.order_by("name") if sector_counts.get(s.slug)]
+    for sector in sectors:
+        sector.n = sector_counts[sector.slug]
     return render(
         request,
         "cress/home.html",
         {
-            "actor_count": Organisation.objects.actors().published().count(),
+            "actor_count": published_actors().count(),
             "action_count": Action.objects.published().count(),
             "programme_count": Programme.objects.published().count(),
             "departements": departement_counts(),
-            "sectors": [s for s in sectors if s.n],
+            "sectors": sectors,
             "latest_programmes": list(
                 Programme.objects.published().select_related("actor").order_by("-updated_at", "title")[:5]
             ),
@@ -77,12 +65,7 @@ def search(request):
     groups = []
     if terms(query):
         kinds = [
-            (
-                "Acteurs",
-                ACTOR_SEARCH,
-                Organisation.objects.actors().published().select_related("parent"),
-                "actors",
-            ),
+            ("Acteurs", ACTOR_SEARCH, published_actors().select_related("parent"), "actors"),
             ("Programmes", PROGRAMME_SEARCH, Programme.objects.published().select_related("actor"), None),
             ("Actions", ACTION_SEARCH, Action.objects.published().for_list(), "actions"),
             ("Partenaires", PARTNER_SEARCH, Organisation.objects.partners().published(), None),
@@ -112,43 +95,29 @@ def search(request):
 
 
 def territory_list(request):
-    region = get_object_or_404(Territory, key=BASSE_NORMANDIE)
-    communes = (
-        Territory.objects.filter(kind__in=COMMUNE_KINDS, parent__code__in=[c for c, _ in DEPARTEMENTS])
-        .filter(Q(actions__status="publie") | Q(organisations__status="publie"))
-        .select_related("current", "parent")
-        .distinct()
-        .order_by("name")
-    )
+    region = get_object_or_404(Territory, key=places.REGION_KEY)
+    communes = places.communes_with_content().select_related("current", "parent").order_by("name", "pk")
     return render(
         request,
         "cress/territory_list.html",
-        {"region": region, "departements": departement_counts(), "communes": list(communes)},
+        {"region": region, "departements": departement_counts(), "page_obj": paginate(request, communes)},
     )
 
 
 def territory_detail(request, key):
-    """A région, département or commune: who acts there and what is done there."""
+    """What works in a région, département or commune, grouped from the most local to the
+    whole region — with the same rule, and so the same counts, as ``?departement=`` and
+    ``?commune=`` on the lists (``CoverageQuerySet.in_territory``)."""
     territory = get_object_or_404(
-        Territory.objects.select_related("current", "parent", "former_region"), key=key
+        Territory.objects.select_related("current", "parent", "parent__parent", "former_region"), key=key
     )
-    if territory.kind == TerritoryKind.DEPARTEMENT:
-        actors = Organisation.objects.actors().published().in_departement(territory.code)
-        actions = Action.objects.published().in_departement(territory.code)
-    else:
-        covering = [territory.pk] + ([territory.current_id] if territory.current_id else [])
-        actors = Organisation.objects.actors().published().filter(territories__in=covering)
-        actions = Action.objects.published().filter(territories__in=covering)
-    actors = list(actors.distinct().order_by("name")[:50])
-    actions = list(actions.for_list().distinct().order_by("programme__actor__name", "order", "pk")[:50])
-    communes = []
-    if territory.kind == TerritoryKind.DEPARTEMENT:
-        communes = list(
-            Territory.objects.filter(kind__in=COMMUNE_KINDS, parent=territory, actions__status="publie")
-            .select_related("current")
-            .distinct()
-            .order_by("name")
-        )
+    kinds = [
+        ("acteurs", published_actors().select_related("parent"), ("name",)),
+        ("actions", Action.objects.published().for_list(), ("programme__actor__name", "title")),
+    ]
+    groups = {
+        name: places.scoped_sections(request, territory, queryset, ordering, name) for name, queryset, ordering in kinds
+    }
     historic = []
     if territory.kind in (TerritoryKind.COMMUNE, TerritoryKind.REGION):
         historic = list(territory.historic.order_by("name")[:60])
@@ -157,32 +126,32 @@ def territory_detail(request, key):
         "cress/territory_detail.html",
         {
             "territory": territory,
-            "actors": actors,
-            "actions": actions,
-            "communes": communes,
+            "actors": groups["acteurs"],
+            "actions": groups["actions"],
             "historic": historic,
-            "is_departement": territory.kind == TerritoryKind.DEPARTEMENT,
+            "list_filter": places.list_filter(territory),
+            "Scope": Scope,
         },
     )
 
 
 def sector_detail(request, slug):
     sector = get_object_or_404(Sector, slug=slug)
-    actors = list(Organisation.objects.actors().published().filter(sectors=sector).order_by("name"))
-    programmes = list(
-        Programme.objects.published().filter(sectors=sector).select_related("actor").order_by("title")
-    )
-    actions = list(
-        Action.objects.published()
-        .filter(Q(sectors=sector) | Q(programme__sectors=sector))
-        .for_list()
-        .distinct()
-        .order_by("programme__actor__name", "order", "pk")[:50]
-    )
+    actors = published_actors().with_sector(slug).order_by("name", "pk")
+    programmes = Programme.objects.published().with_sector(slug).select_related("actor").order_by("title", "pk")
+    actions = (
+        Action.objects.published().with_sector(slug).for_list()
+        .order_by("programme__actor__name", "order", "pk")
+    )  # fmt: skip
     return render(
         request,
         "cress/sector_detail.html",
-        {"sector": sector, "actors": actors, "programmes": programmes, "actions": actions},
+        {
+            "sector": sector,
+            "actors": paginate(request, actors, "page_acteurs"),
+            "programmes": paginate(request, programmes, "page_programmes"),
+            "actions": paginate(request, actions, "page_actions"),
+        },
     )
 
 
@@ -217,3 +186,4 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+

@@ -88,6 +88,11 @@ class ProgrammeFactory(DjangoModelFactory):
         if create and extracted:
             self.sectors.set(extracted)
 
+    @factory.post_generation
+    def publics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.publics.set(extracted)
+
 
 class ActionFactory(DjangoModelFactory):
     class Meta:
@@ -109,6 +114,11 @@ class ActionFactory(DjangoModelFactory):
         if create and extracted:
             self.sectors.set(extracted)
 
+    @factory.post_generation
+    def publics(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.publics.set(extracted)
+
 
 class PartnershipFactory(DjangoModelFactory):
     class Meta:
@@ -117,3 +127,46 @@ class PartnershipFactory(DjangoModelFactory):
     organisation = factory.SubFactory(PartnerFactory)
     programme = factory.SubFactory(ProgrammeFactory)
     role = Role.PARTNER
+
+
+def bulk_actors(count, prefix="acteur-en-masse", places=(), sectors=(), actions_per_actor=1, partner=None):
+    """``count`` published actors, each with a programme and its actions, written in bulk
+    (as an import would) with their coverage computed by the same module as every save.
+    ``places``/``sectors``: spread over actors, programmes and actions; ``partner``: a
+    partnership on each programme."""
+    from actions import coverage
+
+    places, sectors = list(places), list(sectors)
+
+    def pick(items, i):
+        return [items[i % len(items)]] if items else []
+
+    actors = Organisation.objects.bulk_create(
+        Organisation(name=f"Acteur en masse {i:05d}", slug=f"{prefix}-{i}", kind=OrganisationKind.ACTOR,
+                     family="association", status=Status.PUBLISHED, summary="Un acteur créé en nombre.")
+        for i in range(count)
+    )  # fmt: skip
+    programmes = Programme.objects.bulk_create(
+        Programme(actor=actor, title=f"Programme {actor.slug}", slug=f"programme-{actor.slug}",
+                  status=Status.PUBLISHED, start_year=2008)
+        for actor in actors
+    )  # fmt: skip
+    actions = Action.objects.bulk_create(
+        Action(programme=programme, title=f"Action {n} {programme.slug}", slug=f"action-{n}-{programme.slug}",
+               status=Status.PUBLISHED, order=n)
+        for programme in programmes for n in range(actions_per_actor)
+    )  # fmt: skip
+    for model, items in ((Organisation, actors), (Programme, programmes), (Action, actions)):
+        for name, values in (("territories", places), ("sectors", sectors)):
+            through = model._meta.get_field(name).remote_field.through
+            field = model._meta.get_field(name)
+            through.objects.bulk_create(
+                through(**{f"{field.m2m_field_name()}_id": item.pk, f"{field.m2m_reverse_field_name()}_id": value.pk})
+                for i, item in enumerate(items) for value in pick(values, i)
+            )  # fmt: skip
+    if partner is not None:
+        Partnership.objects.bulk_create(
+            Partnership(organisation=partner, programme=programme, role=Role.PARTNER) for programme in programmes
+        )
+    coverage.refresh([actor.pk for actor in actors])
+    return actors

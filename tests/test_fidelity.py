@@ -639,6 +639,3 @@ def test_source_fact(directory, fact):
     for actual, expected in pairs():
         assert actual == expected
 
-
-def test_at_least_sixty_facts():
-    assert len(FACTS) >= 60

@@ -1,15 +1,16 @@
 """schema.org JSON-LD for the public pages (actors, partners, programmes, actions, events).
 
 Only what the directory knows: no address, no founding date, no invented role. A date
-whose year the source does not give is not turned into a schema.org date."""
+whose year the source does not give is not turned into a schema.org date. The models
+say what they are in schema.org terms (``schema_type``, ``is_funding``): this module
+imports no app.
+"""
 
 import json
 
 from django.utils.safestring import mark_safe
 
-from actors.models import EssFamily, TerritoryKind
-
-AREA_TYPES = {TerritoryKind.REGION: "AdministrativeArea", TerritoryKind.DEPARTEMENT: "AdministrativeArea"}
+KNOWN_PRECISIONS = ("day", "month", "year")
 
 
 def script(data):
@@ -21,12 +22,12 @@ def script(data):
 
 def area(territory, absolute):
     node = {
-        "@type": "AdministrativeArea" if territory.kind in AREA_TYPES else "City",
+        "@type": territory.schema_type,
         "name": territory.name,
         "identifier": f"INSEE:{territory.code}",
         "url": absolute(territory.get_absolute_url()),
     }
-    if territory.current_id and territory.current_id != territory.pk:
+    if territory.is_historic:
         node["containedInPlace"] = {
             "@type": "AdministrativeArea",
             "name": territory.current.name,
@@ -47,7 +48,7 @@ def organisation(org, absolute, territories):
     names = [n for n in (org.acronym, org.alternate_name) if n and n != org.name]
     data = {
         "@context": "https://schema.org",
-        "@type": "NGO" if org.family == EssFamily.ASSOCIATION else "Organization",
+        "@type": org.schema_type,
         "@id": absolute(org.get_absolute_url()),
         "name": org.name,
         "url": absolute(org.get_absolute_url()),
@@ -85,10 +86,10 @@ def project(obj, absolute, actor, territories, partnerships, description=""):
         data["description"] = description
     if territories:
         data["areaServed"] = [area(t, absolute) for t in territories]
-    if obj.start.precision in ("day", "month", "year"):
+    if obj.start.precision in KNOWN_PRECISIONS:
         data["foundingDate"] = obj.start.iso()
-    funders = [p.organisation for p in partnerships if p.role == "cofinanceur"]
-    others = [p.organisation for p in partnerships if p.role != "cofinanceur"]
+    funders = [p.organisation for p in partnerships if p.is_funding]
+    others = [p.organisation for p in partnerships if not p.is_funding]
     if funders:
         data["funder"] = [organisation_ref(o, absolute) for o in funders]
     if others:
@@ -107,7 +108,7 @@ def event(ev, absolute, organisers):
     }
     if ev.theme:
         data["about"] = ev.theme
-    if ev.start.precision in ("day", "month", "year"):
+    if ev.start.precision in KNOWN_PRECISIONS:
         data["startDate"] = ev.start.iso()
     if ev.place_id:
         data["location"] = {

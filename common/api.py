@@ -1,20 +1,13 @@
-"""What every read-only API endpoint shares: only published content, the public lists'
-FilterSets, unknown or malformed parameters answered with a 400 and a JSON body."""
+"""What every read-only API endpoint shares: the public lists' FilterSets, pages of
+``settings.DIRECTORY_PAGE_SIZE``, unknown or malformed parameters answered with a 400
+and a JSON body, a page past the end with a JSON 404."""
 
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
+
+from .pagination import MAX_PAGE_SIZE, DirectoryPagination
 
 ALWAYS_ALLOWED = {"page", "page_size", "format"}
-
-
-class DirectoryPagination(PageNumberPagination):
-    """20 a page (``page_size`` up to 100). A page past the end is a 404 with a JSON body."""
-
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
-    invalid_page_message = "Page invalide : cette page n'existe pas."
 
 
 class ReadOnlyDirectoryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -35,8 +28,8 @@ class ReadOnlyDirectoryViewSet(viewsets.ReadOnlyModelViewSet):
                 | {"parametres_acceptes": sorted(self.allowed_parameters())}
             )
         page_size = request.query_params.get("page_size")
-        if page_size is not None and (not page_size.isdigit() or not 1 <= int(page_size) <= 100):
-            raise ValidationError({"page_size": ["Un nombre entier de 1 à 100."]})
+        if page_size is not None and (not page_size.isdigit() or not 1 <= int(page_size) <= MAX_PAGE_SIZE):
+            raise ValidationError({"page_size": [f"Un nombre entier de 1 à {MAX_PAGE_SIZE}."]})
         page = request.query_params.get("page")
         if page is not None and not page.isdigit():
             raise ValidationError({"page": ["Un nombre entier positif."]})

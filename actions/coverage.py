@@ -1,0 +1,267 @@
+"""The coverage rule, in one place.
+
+An item works where its own territories say; without any, where its programme works;
+without any either, where its actor works. Its sectors, publics and years follow the
+same rule (own, else the programme's, else the actor's — an actor has no years).
+
+``refresh(actor_ids)`` computes that rule for every programme and action of those
+actors and stores the result:
+
+- ``effective_territories``, ``effective_sectors``, ``effective_publics``;
+- ``territories_from``, ``sectors_from``, ``publics_from`` (``Inheritance``: own, the
+  programme's, the actor's, none), so that a page can say « territoire du programme »;
+- an action's ``first_year`` and ``last_year`` (``last_year`` empty: still running).
+
+Pages, filters, facet counts, the API, CSV, data·inclusion, JSON-LD, the sitemap,
+territory pages and search all read these stored values (``CoverageQuerySet``), and
+nothing else re-implements the rule.
+
+**When it runs.** ``connect()`` (called by ``ActionsConfig.ready``) hooks ``refresh`` to
+every save and delete of an organisation, programme or action and to every change of
+their territories, sectors and publics — so admin forms, inlines, the shell and the
+loader cannot forget it. Bulk writes that skip signals (``bulk_create``, the demo-data
+generator, imports) call ``refresh`` themselves. Inside ``deferred()`` the refreshes wait
+and run once, at the end, for every actor touched. ``manage.py rebuild_coverage``
+recomputes everything; after ``migrate``, items never computed are computed.
+
+Only the differences are written, and ``updated_at`` (« modifié le ») is never touched:
+recomputing coverage is not an edit.
+"""
+
+import threading
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+
+from actors.models import Organisation
+from common.iterables import batched
+
+from .models import Action, Inheritance, Programme
+
+DIMENSIONS = ("territories", "sectors", "publics")
+BATCH = 500
+
+_state = threading.local()
+
+
+# --- the rule --------------------------------------------------------------------------
+
+
+def inherit(own, programme, actor):
+    """(values, origin) for one dimension: own if any, else the programme's, else the
+    actor's. ``programme`` is ``None`` for a programme itself."""
+    if own:
+        return own, Inheritance.OWN
+    if programme:
+        return programme, Inheritance.PROGRAMME
+    if actor:
+        return actor, Inheritance.ACTOR
+    return frozenset(), Inheritance.NONE
+
+
+def years(item):
+    """(first_year, last_year) of a dated item: ``last_year`` is ``None`` for an open
+    start (« depuis 2001 »); a start with no end is one year; no start year, no years."""
+    if item["start_year"] is None:
+        return None, None
+    if item["since"]:
+        return item["start_year"], None
+    return item["start_year"], item["end_year"] or item["start_year"]
+
+
+# --- storage ---------------------------------------------------------------------------
+
+
+def _own(model, ids):
+    """{pk: {dimension: frozenset of ids}} of the items' own territories, sectors, publics."""
+    result = {pk: dict.fromkeys(DIMENSIONS, frozenset()) for pk in ids}
+    for dimension in DIMENSIONS:
+        field = model._meta.get_field(dimension)
+        through = field.remote_field.through
+        item, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        rows = {}
+        for chunk in batched(ids, 2000):
+            for pk, value in through.objects.filter(**{f"{item}__in": chunk}).values_list(item, target):
+                rows.setdefault(pk, set()).add(value)
+        for pk, values in rows.items():
+            result[pk][dimension] = frozenset(values)
+    return result
+
+
+def _store(model, computed):
+    """Writes ``computed`` ({pk: {dimension: (ids, origin)}, "years": …}) for ``model``,
+    only where it differs from what is stored."""
+    ids = list(computed)
+    for dimension in DIMENSIONS:
+        field = model._meta.get_field(f"effective_{dimension}")
+        through = field.remote_field.through
+        item, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        stored = set()
+        for chunk in batched(ids, 2000):
+            stored |= set(through.objects.filter(**{f"{item}__in": chunk}).values_list(item, target))
+        wanted = {(pk, value) for pk, values in computed.items() for value in values[dimension][0]}
+        stale = stored - wanted
+        for pk in {pk for pk, _ in stale}:
+            through.objects.filter(
+                **{item: pk, f"{target}__in": [value for p, value in stale if p == pk]}
+            ).delete()
+        through.objects.bulk_create(
+            [through(**{f"{item}_id": pk, f"{target}_id": value}) for pk, value in wanted - stored],
+            batch_size=2000,
+        )
+    fields = [f"{dimension}_from" for dimension in DIMENSIONS]
+    if model is Action:
+        fields += ["first_year", "last_year"]
+    changed = []
+    for obj in model.objects.filter(pk__in=ids).only(*fields):
+        values = computed[obj.pk]
+        new = {f"{dimension}_from": values[dimension][1] for dimension in DIMENSIONS}
+        if model is Action:
+            new["first_year"], new["last_year"] = values["years"]
+        if any(getattr(obj, name) != value for name, value in new.items()):
+            for name, value in new.items():
+                setattr(obj, name, value)
+            changed.append(obj)
+    model.objects.bulk_update(changed, fields, batch_size=1000)
+
+
+def _refresh_batch(actor_ids):
+    actors = _own(Organisation, actor_ids)
+    programmes = {
+        p["pk"]: p
+        for p in Programme.objects.filter(actor_id__in=actor_ids).values(
+            "pk", "actor_id", "start_year", "end_year", "since"
+        )
+    }
+    programme_own = _own(Programme, list(programmes))
+    actions = {
+        a["pk"]: a
+        for a in Action.objects.filter(programme_id__in=list(programmes)).values(
+            "pk", "programme_id", "start_year", "end_year", "since"
+        )
+    }
+    action_own = _own(Action, list(actions))
+
+    programme_values = {}
+    for pk, programme in programmes.items():
+        actor = actors.get(programme["actor_id"], dict.fromkeys(DIMENSIONS, frozenset()))
+        programme_values[pk] = {
+            dimension: inherit(programme_own[pk][dimension], None, actor[dimension]) for dimension in DIMENSIONS
+        }
+    action_values = {}
+    for pk, action in actions.items():
+        programme = programmes[action["programme_id"]]
+        actor = actors.get(programme["actor_id"], dict.fromkeys(DIMENSIONS, frozenset()))
+        own_programme = programme_own[programme["pk"]]
+        action_values[pk] = {
+            dimension: inherit(action_own[pk][dimension], own_programme[dimension], actor[dimension])
+            for dimension in DIMENSIONS
+        }
+        action_values[pk]["years"] = years(action) if action["start_year"] is not None else years(programme)
+    _store(Programme, programme_values)
+    _store(Action, action_values)
+
+
+def refresh(actor_ids):
+    """Computes and stores the coverage of every programme and action of these actors."""
+    ids = sorted({pk for pk in actor_ids if pk is not None})
+    if not ids:
+        return
+    pending = getattr(_state, "pending", None)
+    if pending is not None:
+        pending.update(ids)
+        return
+    with transaction.atomic():
+        for batch in batched(ids, BATCH):
+            _refresh_batch(list(batch))
+
+
+@contextmanager
+def deferred():
+    """Within this block, refreshes wait; they run once, at its end, for every actor
+    touched (the loader, imports and merges write many rows at once)."""
+    if getattr(_state, "pending", None) is not None:
+        yield  # nested: the outermost block refreshes
+        return
+    _state.pending = set()
+    try:
+        yield
+        pending = _state.pending
+    finally:
+        _state.pending = None
+    refresh(pending)
+
+
+def rebuild():
+    """Recomputes the coverage of every actor's programmes and actions."""
+    refresh(Programme.objects.order_by().values_list("actor_id", flat=True).distinct())
+
+
+def refresh_never_computed():
+    """Computes the coverage of items that have none yet (after a migration that added
+    or reset it); returns how many actors were refreshed."""
+    actor_ids = set(Programme.objects.filter(territories_from__isnull=True).values_list("actor_id", flat=True))
+    actor_ids |= set(
+        Action.objects.filter(territories_from__isnull=True).values_list("programme__actor_id", flat=True)
+    )
+    refresh(actor_ids)
+    return len(actor_ids)
+
+
+# --- when it runs ----------------------------------------------------------------------
+
+
+def _actor_of(instance):
+    if isinstance(instance, Organisation):
+        return instance.pk
+    if isinstance(instance, Programme):
+        return instance.actor_id
+    if isinstance(instance, Action):
+        return Programme.objects.filter(pk=instance.programme_id).values_list("actor_id", flat=True).first()
+    return None
+
+
+def _on_save(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh([_actor_of(instance)])
+
+
+def _on_delete(sender, instance, **kwargs):
+    actor_id = _actor_of(instance)
+    if actor_id and Organisation.objects.filter(pk=actor_id).exists():
+        refresh([actor_id])
+
+
+def _on_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if not reverse:
+        refresh([_actor_of(instance)])
+    elif pk_set:  # e.g. sector.organisations.add(...): the changed items are in pk_set
+        items = model.objects.filter(pk__in=pk_set)
+        if model is Organisation:
+            refresh(pk_set)
+        elif model is Programme:
+            refresh(items.values_list("actor_id", flat=True))
+        elif model is Action:
+            refresh(items.values_list("programme__actor_id", flat=True))
+
+
+def _after_migrate(sender, using, **kwargs):
+    if sender.name == "actions":
+        refresh_never_computed()
+
+
+def connect():
+    for model in (Organisation, Programme, Action):
+        post_save.connect(_on_save, sender=model, dispatch_uid=f"coverage-save-{model.__name__}")
+        for dimension in DIMENSIONS:
+            m2m_changed.connect(
+                _on_m2m,
+                sender=model._meta.get_field(dimension).remote_field.through,
+                dispatch_uid=f"coverage-m2m-{model.__name__}-{dimension}",
+            )
+    for model in (Programme, Action):
+        post_delete.connect(_on_delete, sender=model, dispatch_uid=f"coverage-delete-{model.__name__}")
+    post_migrate.connect(_after_migrate, dispatch_uid="coverage-after-migrate")

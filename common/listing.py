@@ -1,0 +1,103 @@
+"""The behaviour every public list shares, on django-filter's ``FilterView``:
+
+- the FilterSet reads ``request.GET``; a bad value gives a clear French message, no
+  results and the status 400;
+- pages of ``settings.DIRECTORY_PAGE_SIZE``; a page past the end shows the last page, a
+  page that is not a number is a 404;
+- facets and removable chips (``common.filters``);
+- ``?format=csv`` streams the same filtered list as CSV (``common.csv``).
+"""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.utils import timezone
+from django_filters.views import FilterView
+
+from .csv import csv_lines
+from .querystring import filters_only, with_params
+
+CSV_CHUNK = 1000
+
+
+def csv_response(header, rows, filename):
+    response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def paginate(request, queryset, page_kwarg="page", per_page=None, count=None):
+    """The page asked for in ``request.GET[page_kwarg]``: past the end, the last page;
+    not a whole number, a 404 with a French message. ``count``, when the caller already
+    knows it, spares the COUNT query."""
+    paginator = Paginator(queryset, per_page or settings.DIRECTORY_PAGE_SIZE)
+    if count is not None:
+        paginator.count = count
+    raw = request.GET.get(page_kwarg) or "1"
+    try:
+        number = int(raw)
+    except ValueError:
+        raise Http404("Le numéro de page doit être un nombre entier.") from None
+    return paginator.get_page(max(number, 1))
+
+
+class DirectoryPagination:
+    """For Django's list views: the directory's page size and ``paginate``'s forgiveness."""
+
+    def get_paginate_by(self, queryset):
+        return settings.DIRECTORY_PAGE_SIZE
+
+    def paginate_queryset(self, queryset, page_size):
+        page = paginate(self.request, queryset, self.page_kwarg, page_size)
+        return page.paginator, page, page.object_list, page.has_other_pages()
+
+
+class DirectoryListView(DirectoryPagination, FilterView):
+    title = ""
+    csv_columns = []  # [(header, function(obj, site_url) -> value)]
+    csv_name = "export"
+
+    def get_filterset_kwargs(self, filterset_class):
+        # Always bound, even without parameters, so that the default order applies.
+        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
+
+    def get_csv_queryset(self, queryset):
+        """The queryset the CSV rows are read from (add what the columns need)."""
+        return queryset
+
+    def csv_response(self, queryset):
+        site_url = self.request.build_absolute_uri("/").rstrip("/")
+        rows = (
+            [value(obj, site_url) for _, value in self.csv_columns]
+            for obj in self.get_csv_queryset(queryset).iterator(chunk_size=CSV_CHUNK)
+        )
+        stamp = timezone.localdate().isoformat()
+        return csv_response([header for header, _ in self.csv_columns], rows, f"{self.csv_name}-{stamp}.csv")
+
+    def get(self, request, *args, **kwargs):
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        self.valid = self.filterset.is_valid()
+        if self.valid and request.GET.get("format") == "csv":
+            return self.csv_response(self.filterset.qs)
+        self.object_list = self.filterset.qs if self.valid else self.filterset.queryset.none()
+        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        return self.render_to_response(context, status=200 if self.valid else 400)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        facets = self.filterset.facets() if self.valid else []
+        query = filters_only(self.request.GET)
+        context.update(
+            filterset=self.filterset,
+            form=self.filterset.form,
+            invalid=not self.valid,
+            page_numbers=list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+            ellipsis=page.paginator.ELLIPSIS,
+            facets=facets,
+            chips=self.filterset.chips(facets) if self.valid else [],
+            query_string=query.urlencode(),
+            csv_query=with_params(query, format="csv"),
+            title=self.title,
+        )
+        return context
