@@ -1,4 +1,5 @@
-"""The coverage rule, in one place.
+"""The coverage rule, in one place — and the one code path that keeps every derived
+value current: coverage, then search documents (``actions/documents.py``).
 
 An item works where its own territories say; without any, where its programme works;
 without any either, where its actor works. Its sectors, publics and years follow the
@@ -32,11 +33,13 @@ import threading
 from contextlib import contextmanager
 
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 from actors.models import Organisation
 from common.iterables import batched
 
+from . import documents
 from .models import Action, Inheritance, Programme
 
 DIMENSIONS = ("territories", "sectors", "publics")
@@ -161,6 +164,7 @@ def _refresh_batch(actor_ids):
         action_values[pk]["years"] = years(action) if action["start_year"] is not None else years(programme)
     _store(Programme, programme_values)
     _store(Action, action_values)
+    documents.store(actor_ids)
 
 
 def refresh(actor_ids):
@@ -194,16 +198,19 @@ def deferred():
 
 
 def rebuild():
-    """Recomputes the coverage of every actor's programmes and actions."""
-    refresh(Programme.objects.order_by().values_list("actor_id", flat=True).distinct())
+    """Recomputes the coverage and search documents of every organisation, programme
+    and action."""
+    refresh(Organisation.objects.order_by("pk").values_list("pk", flat=True))
 
 
 def refresh_never_computed():
-    """Computes the coverage of items that have none yet (after a migration that added
-    or reset it); returns how many actors were refreshed."""
-    actor_ids = set(Programme.objects.filter(territories_from__isnull=True).values_list("actor_id", flat=True))
+    """Computes what was never computed (after a migration that added or reset a derived
+    value); returns how many organisations were refreshed."""
+    never = Q(search_vector__isnull=True, search_stems="")
+    actor_ids = set(Organisation.objects.filter(never).values_list("pk", flat=True))
+    actor_ids |= set(Programme.objects.filter(Q(territories_from__isnull=True) | never).values_list("actor_id", flat=True))
     actor_ids |= set(
-        Action.objects.filter(territories_from__isnull=True).values_list("programme__actor_id", flat=True)
+        Action.objects.filter(Q(territories_from__isnull=True) | never).values_list("programme__actor_id", flat=True)
     )
     refresh(actor_ids)
     return len(actor_ids)

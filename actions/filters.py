@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from actors.filters import CoverageFilterSet
 from actors.models import Organisation
-from actors.search import SearchSpec
 from common.filters import SortFilter
 
 from .models import Action
@@ -15,26 +14,12 @@ from .models import Action
 FIRST_YEAR = 1990
 TOP_ACTORS = 10
 
-ACTION_SEARCH = SearchSpec(
-    a=["title"],
-    b=["sectors__name", "publics__name", "territories__name", "programme__title", "programme__actor__name",
-       "programme__actor__acronym"],
-    c=["description", "source_text", "editorial_note"],
-)  # fmt: skip
-
-PROGRAMME_SEARCH = SearchSpec(
-    a=["title"],
-    b=["sectors__name", "publics__name", "territories__name", "actor__name", "actor__acronym"],
-    c=["summary", "description", "source_text"],
-)
-
 
 def years():
     return [(str(year), str(year)) for year in range(timezone.now().year, FIRST_YEAR - 1, -1)]
 
 
 class ActionFilterSet(CoverageFilterSet):
-    search_spec = ACTION_SEARCH
     facet_names = ("departement", "secteur", "public", "acteur", "annee")
     default_ordering = ("programme__actor__name", "programme__title", "order")
 

@@ -23,6 +23,7 @@ from actors.models import (
     Territory,
     VisibilityQuerySet,
 )
+from actors.search import Searchable
 
 
 class Inheritance(models.TextChoices):
@@ -127,7 +128,7 @@ class ProgrammeQuerySet(ContentQuerySet):
         return self.filter(published_programme())
 
 
-class Programme(PeriodMixin, Coverage, Publishable):
+class Programme(PeriodMixin, Coverage, Searchable, Publishable):
     """A dated programme, plan, call for projects or line of work owned by an actor."""
 
     actor = models.ForeignKey(
@@ -197,7 +198,7 @@ class ActionQuerySet(ContentQuerySet):
         return {(first, last): n for first, last, n in rows}
 
 
-class Action(PeriodMixin, Coverage, Publishable):
+class Action(PeriodMixin, Coverage, Searchable, Publishable):
     """A step or line of work inside a programme; ``parent`` holds sub-items."""
 
     programme = models.ForeignKey(

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -8,8 +7,6 @@ class ActorsConfig(AppConfig):
     verbose_name = "Acteurs et référentiels"
 
     def ready(self):
-        from .search import register_sqlite_function
         from .territories import store_reach_after_migrate
 
-        connection_created.connect(register_sqlite_function, dispatch_uid="cress_stems")
         post_migrate.connect(store_reach_after_migrate, sender=self, dispatch_uid="territory-reach")

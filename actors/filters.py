@@ -19,16 +19,10 @@ from drf_spectacular.utils import extend_schema_field
 from common.filters import FacetedFilterSet, SortFilter
 
 from .models import EssFamily, Organisation, Public, Sector, Territory
-from .search import SearchSpec
+from .search import search
 
 # The three départements of Basse-Normandie, the directory's territory.
 DEPARTEMENTS = [("14", "Calvados"), ("50", "Manche"), ("61", "Orne")]
-
-ACTOR_SEARCH = SearchSpec(
-    a=["name", "acronym", "alternate_name"],
-    b=["sectors__name", "publics__name", "territories__name"],
-    c=["summary", "description"],
-)
 
 
 def vocabularies():
@@ -75,8 +69,6 @@ class CoverageFilterSet(FacetedFilterSet):
     """The filters of every list whose items have a coverage: keywords, département,
     commune, sector, public; facets for the département, sector and public."""
 
-    search_spec = None
-
     q = django_filters.CharFilter(label="Mots-clés", method="filter_search", max_length=200)
     departement = django_filters.ChoiceFilter(
         label="Département", choices=DEPARTEMENTS, method="filter_departement",
@@ -98,7 +90,7 @@ class CoverageFilterSet(FacetedFilterSet):
     def filter_search(self, queryset, name, value: str):
         if not value.strip():
             return queryset
-        return self.search_spec.apply(queryset, value)
+        return search(queryset, value)
 
     def filter_departement(self, queryset, name, value: str):
         return queryset.in_departement(value)
@@ -124,7 +116,6 @@ class CoverageFilterSet(FacetedFilterSet):
 
 
 class ActorFilterSet(CoverageFilterSet):
-    search_spec = ACTOR_SEARCH
     facet_names = ("departement", "secteur", "famille", "public")
     default_ordering = ("name",)
 

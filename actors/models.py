@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 
+from .search import Searchable
 from .validators import validate_rna, validate_siren, validate_siret
 
 
@@ -122,7 +123,7 @@ class TerritoryQuerySet(models.QuerySet):
         return None
 
 
-class Territory(models.Model):
+class Territory(Searchable):
     """A région, département or commune from INSEE's Code officiel géographique.
 
     Codes are not unique across kinds (région 28 and département 28; a commune déléguée
@@ -429,7 +430,7 @@ class OrganisationQuerySet(CoverageQuerySet):
         return self.select_related("parent").prefetch_related("sectors")
 
 
-class Organisation(Publishable):
+class Organisation(Searchable, Publishable):
     """An organisation: an ESS actor profiled by the directory, or a partner (public
     body, national federation, local authority) that appears in its programmes."""
 

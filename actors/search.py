@@ -1,17 +1,23 @@
-"""French, forgiving text search shared by every list of the directory.
+"""French, forgiving text search over **stored** search documents.
 
 Case and accents never matter: « mutualite » finds « Mutualité », « saint pierre sur
-dives » finds « Saint-Pierre-sur-Dives ».
+dives » finds « Saint-Pierre-sur-Dives ». Every searchable row stores its document,
+written by ``write_documents`` whenever the row or what it shows changes (content:
+``actions/coverage.py``; territories: ``actors/territories.py``); no text vector is
+built per request.
 
-- On PostgreSQL: full-text search with the ``fr_unaccent`` configuration (the ``french``
-  stemmer after ``unaccent``, created by migration ``actors/0002``), weighted — the name
-  (A) over themes, publics and places (B) over descriptions (C) — and ranked.
-- On SQLite: the same French Snowball stemmer (``snowballstemmer``) and stop words as
-  PostgreSQL's ``french`` configuration, through a SQL function ``cress_stems()``: every
-  significant word of the query must be a word of one of the same fields; results are
-  ranked by where the words were found (name first).
+A document has three weights: A (the name), B (themes, publics, places, related titles),
+C (descriptions). Every significant word of the query must be in the document; names
+rank first.
 
-Both give the same results on the directory's real content (``tests/test_search.py``).
+- On PostgreSQL: a ``tsvector`` column (``search_vector``) with a GIN index, built with
+  the ``fr_unaccent`` configuration (``unaccent`` then the ``french`` stemmer, created by
+  migration ``actors/0002``), matched with ``plainto_tsquery`` and ranked by ``ts_rank``.
+- On SQLite: the same Snowball French stemmer and stop words, stored as space-delimited
+  stems (``search_stems``, and ``search_name_stems`` for weight A); a row matches when
+  every stem of the query is among them, and ranks by how many are in the name.
+
+Both give the same results (tests/cress/test_search.py runs on both databases).
 """
 
 import re
@@ -19,26 +25,14 @@ import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
-from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
-from django.db.models import (
-    Case,
-    Exists,
-    F,
-    FloatField,
-    Func,
-    OuterRef,
-    Q,
-    Subquery,
-    TextField,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.db import connection, models
+from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
+
+from common.iterables import batched
 
 FTS_CONFIG = "fr_unaccent"
-SQLITE_FUNCTION = "cress_stems"
+WRITE_BATCH = 1000
 
 # PostgreSQL's French stop words (Snowball's list, as shipped in tsearch_data/french.stop).
 STOP_WORDS_TEXT = """
@@ -67,120 +61,86 @@ STOP_WORDS = frozenset(fold(STOP_WORDS_TEXT).split())
 
 
 def terms(query):
-    """The query's words, folded, without stop words."""
-    return [word for word in fold(query).split(" ") if word and word not in STOP_WORDS]
+    """The query's significant words, folded, without stop words (PostgreSQL's parser
+    splits on the same characters; other characters are dropped)."""
+    return [word for word in re.sub(r"[^\w ]+", " ", fold(query)).split() if word not in STOP_WORDS]
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def stem(word):
     return _stemmer.stemWord(word)
 
 
 def stems(text):
-    """`` w1 w2 … `` : the stems of every folded word, space-delimited on both ends."""
-    return " " + " ".join(stem(word) for word in fold(text).split(" ") if word) + " "
+    """`` w1 w2 … `` : the distinct stems of every folded word, space-delimited on both
+    ends (SQLite's stored form)."""
+    words = re.sub(r"[^\w ]+", " ", fold(text)).split()
+    return " " + " ".join(dict.fromkeys(stem(word) for word in words)) + " "
 
 
-def register_sqlite_function(sender, connection, **kwargs):
-    """``connection_created`` receiver: gives SQLite the ``cress_stems()`` function."""
-    if connection.vendor == "sqlite":
-        connection.connection.create_function(SQLITE_FUNCTION, 1, stems, deterministic=True)
+class Searchable(models.Model):
+    """The stored search document of a row (see this module)."""
+
+    search_vector = SearchVectorField("document de recherche", null=True, editable=False)
+    search_stems = models.TextField("racines (SQLite)", blank=True, editable=False)
+    search_name_stems = models.TextField("racines du nom (SQLite)", blank=True, editable=False)
+
+    class Meta:
+        abstract = True
 
 
-class Stems(Func):
-    function = SQLITE_FUNCTION
-    output_field = TextField()
+def write_documents(model, documents):
+    """Stores ``documents`` — {pk: (text A, text B, text C)} — for rows of ``model``."""
+    if not documents:
+        return
+    if connection.vendor == "postgresql":
+        _write_postgres(model, documents)
+    else:
+        _write_stems(model, documents)
 
 
-class SearchSpec:
-    """What to search on a model, by weight.
+def _write_postgres(model, documents):
+    table = connection.ops.quote_name(model._meta.db_table)
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    weighted = " || ".join(
+        f"setweight(to_tsvector('{FTS_CONFIG}', v.{part}), '{weight}')" for part, weight in (("a", "A"), ("b", "B"), ("c", "C"))
+    )
+    with connection.cursor() as cursor:
+        for batch in batched(documents.items(), WRITE_BATCH):
+            values = ", ".join(["(%s::bigint, %s::text, %s::text, %s::text)"] * len(batch))
+            params = [value for key, (a, b, c) in batch for value in (key, a, b, c)]
+            cursor.execute(
+                f"UPDATE {table} AS t SET search_vector = {weighted} "
+                f"FROM (VALUES {values}) AS v(id, a, b, c) WHERE t.{pk} = v.id",
+                params,
+            )
 
-    ``a``/``b``/``c``: lists of field paths. A path through a many-to-many relation
-    (``sectors__name``) is searched with a subquery so results never repeat.
-    """
 
-    def __init__(self, a, b=(), c=()):
-        self.weights = {"A": list(a), "B": list(b), "C": list(c)}
+def _write_stems(model, documents):
+    rows = [
+        model(pk=key, search_stems=stems(" ".join((a, b, c))), search_name_stems=stems(a))
+        for key, (a, b, c) in documents.items()
+    ]
+    model.objects.bulk_update(rows, ["search_stems", "search_name_stems"], batch_size=WRITE_BATCH)
 
-    def _split(self, model, path):
-        """('sectors', 'name') for a to-many path, (None, path) for a local field."""
-        head, _, rest = path.partition("__")
-        field = model._meta.get_field(head)
-        if rest and (field.many_to_many or field.one_to_many):
-            return field, rest
-        return None, path
 
-    @staticmethod
-    def _back_path(relation):
-        """The lookup from the related model back to the searched model."""
-        if relation.many_to_many and not relation.auto_created:
-            return relation.related_query_name()
-        return relation.field.name
-
-    def _text(self, model, path):
-        relation, rest = self._split(model, path)
-        if relation is None:
-            return Coalesce(F(path), Value(""), output_field=TextField())
-        back = self._back_path(relation)
-        sub = (
-            relation.related_model.objects.filter(**{back: OuterRef("pk")})
-            .order_by()
-            .values(back)
-            .annotate(text=StringAgg(rest, " "))
-            .values("text")
+def search(queryset, query):
+    """``queryset`` narrowed to the rows whose stored document holds every significant
+    word of ``query``, annotated with ``search_rank`` (higher first). A query with no
+    significant word (« le », « ' ») finds nothing."""
+    words = terms(query)
+    if not words:
+        return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+    if connection.vendor == "postgresql":
+        search_query = SearchQuery(" ".join(words), config=FTS_CONFIG, search_type="plain")
+        return queryset.filter(search_vector=search_query).annotate(
+            search_rank=SearchRank(F("search_vector"), search_query)
         )
-        return Coalesce(Subquery(sub, output_field=TextField()), Value(""), output_field=TextField())
-
-    def apply(self, queryset, query):
-        words = terms(query)
-        if not words:
-            return queryset.none()
-        if connection.vendor == "postgresql":
-            return self._postgres(queryset, query)
-        return self._sqlite(queryset, words)
-
-    def _postgres(self, queryset, query):
-        model = queryset.model
-        vector = None
-        for weight, paths in self.weights.items():
-            for path in paths:
-                part = SearchVector(self._text(model, path), weight=weight, config=FTS_CONFIG)
-                vector = part if vector is None else vector + part
-        search_query = SearchQuery(" ".join(terms(query)), config=FTS_CONFIG, search_type="plain")
-        return (
-            queryset.annotate(search_vector=vector)
-            .filter(search_vector=search_query)
-            .annotate(search_rank=SearchRank(F("search_vector"), search_query))
-        )
-
-    def _sqlite(self, queryset, words):
-        model = queryset.model
-        condition = Q()
-        rank = []
-        for word in words:
-            word = f" {stem(word)} "
-            any_field = Q()
-            for weight, paths in self.weights.items():
-                for path in paths:
-                    relation, rest = self._split(model, path)
-                    if relation is None:
-                        match = Q(**{f"_stems_{path}__contains": word})
-                    else:
-                        match = Q(
-                            Exists(
-                                relation.related_model.objects.annotate(_stemmed=Stems(rest)).filter(
-                                    **{self._back_path(relation): OuterRef("pk"), "_stemmed__contains": word}
-                                )
-                            )
-                        )
-                    any_field |= match
-                    if weight == "A":
-                        rank.append(When(match, then=Value(1.0)))
-            condition &= any_field
-        local = {
-            path for paths in self.weights.values() for path in paths if self._split(model, path)[0] is None
-        }
-        queryset = queryset.annotate(**{f"_stems_{path}": Stems(path) for path in local})
-        return queryset.filter(condition).annotate(
-            search_rank=Case(*rank, default=Value(0.5), output_field=FloatField())
-        )
+    condition = Q()
+    in_name = []
+    for word in words:
+        needle = f" {stem(word)} "
+        condition &= Q(search_stems__contains=needle)
+        in_name.append(Case(When(search_name_stems__contains=needle, then=1), default=0, output_field=IntegerField()))
+    rank = sum(in_name[1:], in_name[0])
+    return queryset.filter(condition).annotate(search_rank=models.ExpressionWrapper(rank * 1.0, FloatField()))

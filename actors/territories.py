@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db import transaction
 
 from .models import COMMUNE_KINDS, Territory, TerritoryKind
+from .search import write_documents
 
 PACKAGE = "@etalab/decoupage-administratif"
 PACKAGE_VERSION = "6.0.0"
@@ -171,7 +172,15 @@ def import_territories(data):
     up.upsert([commune_values(c, None) for c in actuelles])
     up.upsert([commune_values(c, up.get(TerritoryKind.COMMUNE, c["chefLieu"])) for c in historic])
     store_reach()
+    store_documents()
     return up.created, up.updated
+
+
+def store_documents(territories=None):
+    """The search documents of territories: the name (A), the INSEE code and postcodes (B)."""
+    territories = Territory.objects.all() if territories is None else territories
+    write_documents(Territory, {pk: (name, f"{code} {postcodes}", "") for pk, name, code, postcodes in
+                                territories.values_list("pk", "name", "code", "postcodes")})  # fmt: skip
 
 
 def containers(territories):
@@ -216,6 +225,10 @@ def store_reach():
 
 
 def store_reach_after_migrate(sender, **kwargs):
-    """After ``migrate``: territories imported before ``reach`` existed get it."""
+    """After ``migrate``: territories imported before ``reach`` or their search document
+    existed get them."""
     if Territory.objects.exists() and not Territory.reach.through.objects.exists():
         store_reach()
+    never = Territory.objects.filter(search_vector__isnull=True, search_stems="")
+    if never.exists():
+        store_documents(never)

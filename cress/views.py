@@ -5,19 +5,17 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from actions.filters import ACTION_SEARCH, PROGRAMME_SEARCH
 from actions.models import Action, Programme
-from actors.filters import ACTOR_SEARCH, DEPARTEMENTS
+from actors.filters import DEPARTEMENTS
 from actors.models import Organisation, Scope, Sector, Territory, TerritoryKind
-from actors.search import SearchSpec, terms
+from actors.search import search as search_documents
+from actors.search import terms
 from common.listing import paginate
 
 from . import places
 from .datainclusion import UNFILLED_SERVICE_FIELDS, UNFILLED_STRUCTURE_FIELDS
 
 SEARCH_LIMIT = 10
-PARTNER_SEARCH = SearchSpec(a=["name", "acronym"], b=["territories__name"], c=["summary", "description"])
-TERRITORY_SEARCH = SearchSpec(a=["name"], b=["code", "postcodes"])
 
 
 def published_actors():
@@ -65,14 +63,14 @@ def search(request):
     groups = []
     if terms(query):
         kinds = [
-            ("Acteurs", ACTOR_SEARCH, published_actors().select_related("parent"), "actors"),
-            ("Programmes", PROGRAMME_SEARCH, Programme.objects.published().select_related("actor"), None),
-            ("Actions", ACTION_SEARCH, Action.objects.published().for_list(), "actions"),
-            ("Partenaires", PARTNER_SEARCH, Organisation.objects.partners().published(), None),
-            ("Territoires", TERRITORY_SEARCH, Territory.objects.select_related("current", "parent"), None),
+            ("Acteurs", published_actors().select_related("parent"), "actors"),
+            ("Programmes", Programme.objects.published().select_related("actor"), None),
+            ("Actions", Action.objects.published().for_list(), "actions"),
+            ("Partenaires", Organisation.objects.partners().published(), None),
+            ("Territoires", Territory.objects.select_related("current", "parent"), None),
         ]
-        for label, spec, queryset, list_name in kinds:
-            items = list(spec.apply(queryset, query).order_by("-search_rank", "pk")[: SEARCH_LIMIT + 1])
+        for label, queryset, list_name in kinds:
+            items = list(search_documents(queryset, query).order_by("-search_rank", "pk")[: SEARCH_LIMIT + 1])
             groups.append(
                 {
                     "label": label,

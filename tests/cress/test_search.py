@@ -2,10 +2,9 @@
 
 import pytest
 
-from actions.filters import ACTION_SEARCH
 from actions.models import Action
-from actors.filters import ACTOR_SEARCH
 from actors.models import Organisation
+from actors.search import search
 
 ACTORS = Organisation.objects.actors
 ACTOR_QUERIES = [
@@ -25,6 +24,12 @@ ACTOR_QUERIES = [
     ("bretagne", {"urscop"}),
     ("pays de la loire", {"urscop"}),
     ("zzz introuvable", set()),
+    # through what the actor does: the titles and descriptions of its programmes and actions
+    ("halte garderie", {"mutualite-francaise-du-calvados"}),
+    ("veille juridique", {"uriopss"}),
+    ("proxim'services", {"coorace-basse-normandie"}),
+    ("alzheimer", {"mutualite-francaise-du-calvados"}),
+    ("questionnaire", {"uraf"}),
 ]
 ACTION_QUERIES = [
     ("Saint-Pierre-sur-Dives", {"halte-garderie-itinerante", "pole-petite-enfance"}),
@@ -42,21 +47,21 @@ ACTION_QUERIES = [
 @pytest.mark.django_db
 @pytest.mark.parametrize(("query", "expected"), ACTOR_QUERIES)
 def test_actor_search(directory, query, expected):
-    found = set(ACTOR_SEARCH.apply(ACTORS().published(), query).values_list("slug", flat=True))
+    found = set(search(ACTORS().published(), query).values_list("slug", flat=True))
     assert found == expected
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("query", "expected"), ACTION_QUERIES)
 def test_action_search(directory, query, expected):
-    found = set(ACTION_SEARCH.apply(Action.objects.published(), query).values_list("slug", flat=True))
+    found = set(search(Action.objects.published(), query).values_list("slug", flat=True))
     assert found == expected
 
 
 @pytest.mark.django_db
 def test_name_ranks_before_description(directory):
     ranked = list(
-        ACTOR_SEARCH.apply(ACTORS().published(), "calvados")
+        search(ACTORS().published(), "calvados")
         .order_by("-search_rank", "name")
         .values_list("slug", flat=True)
     )
@@ -83,3 +88,31 @@ def test_search_page_without_results_says_so(directory, client):
 def test_list_search_filter_uses_the_same_search(directory, client):
     response = client.get("/acteurs/", {"q": "epargne"})
     assert [a.slug for a in response.context["page"].object_list] == ["fondation-caisse-d-epargne"]
+
+
+@pytest.mark.django_db
+def test_documents_follow_every_edit_and_names_rank_first(directory):
+    from actors.models import Status
+    from tests.factories import ActionFactory, OrganisationFactory, ProgrammeFactory
+
+    by_name = OrganisationFactory(name="Atelier Zinzolin", slug="atelier-zinzolin")
+    doer = OrganisationFactory(name="Association du quartier", slug="association-du-quartier")
+    action = ActionFactory(programme=ProgrammeFactory(actor=doer), title="Chantier zinzolin")
+
+    def found(query):
+        return list(search(ACTORS().published(), query).order_by("-search_rank", "name").values_list("slug", flat=True))
+
+    assert found("zinzolin") == ["atelier-zinzolin", "association-du-quartier"]
+    action.title = "Chantier vermillon"
+    action.save()
+    assert found("zinzolin") == ["atelier-zinzolin"]
+    assert found("vermillon") == ["association-du-quartier"]
+    action.status = Status.DRAFT
+    action.save()
+    assert found("vermillon") == [], "a draft never enters the document visitors search"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["le", "'", "de la", "", "\x00"])
+def test_a_query_without_significant_words_finds_nothing_and_fails_nowhere(directory, query):
+    assert list(search(ACTORS().published(), query).order_by("-search_rank")) == []

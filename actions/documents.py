@@ -1,0 +1,137 @@
+"""What the search documents of organisations, programmes and actions say (the
+mechanism that stores them is ``actors/search.py``). Written by ``coverage.refresh``,
+the one code path that runs on every save, inline save, import and generation.
+
+- An **actor**: its names (A); its sectors, publics and territories, and the titles of
+  its published programmes and actions (B); its presentation, and the descriptions of
+  those programmes and actions (C) — so that the actor list's keyword search finds an
+  actor through what it does, names still ranking first. Drafts never enter a document
+  that visitors search.
+- A **partner**: its names (A), territories (B), presentation (C).
+- A **programme** or an **action**: its title (A); its coverage (territories, sectors,
+  publics: own, else inherited), its actor, and an action's programme (B); its texts (C).
+"""
+
+from actors.models import Organisation, Public, Sector, Territory
+from actors.search import write_documents
+
+from .models import Action, Programme
+
+
+def _names(model, ids):
+    return dict(model.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+
+
+def _links(field, ids):
+    """{item pk: [target pk…]} through the many-to-many ``field``."""
+    through = field.remote_field.through
+    item, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    result = {}
+    for pk, value in through.objects.filter(**{f"{item}__in": ids}).values_list(item, target):
+        result.setdefault(pk, []).append(value)
+    return result
+
+
+def _join(*parts):
+    return " ".join(part for part in parts if part)
+
+
+def _vocabulary(model, ids, fields, vocabularies):
+    """{pk: text of its territories, sectors and publics}, one query per relation."""
+    links = {name: _links(model._meta.get_field(field), ids) for name, field in fields.items()}
+    territory_ids = {t for values in links["territories"].values() for t in values}
+    names = {"territories": _names(Territory, territory_ids), **vocabularies}
+    return {
+        pk: _join(*(names[name].get(target, "") for name, rows in links.items() for target in rows.get(pk, ())))
+        for pk in ids
+    }
+
+
+OWN = {"territories": "territories", "sectors": "sectors", "publics": "publics"}
+EFFECTIVE = {"territories": "effective_territories", "sectors": "effective_sectors", "publics": "effective_publics"}
+
+
+def store(actor_ids):
+    """Writes the documents of these organisations and of their programmes and actions."""
+    actor_ids = list(actor_ids)
+    organisations = {
+        o["pk"]: o
+        for o in Organisation.objects.filter(pk__in=actor_ids).values(
+            "pk", "kind", "name", "acronym", "alternate_name", "summary", "description"
+        )
+    }
+    programmes = {
+        p["pk"]: p
+        for p in Programme.objects.filter(actor_id__in=actor_ids).values(
+            "pk", "actor_id", "title", "summary", "description", "source_text"
+        )
+    }
+    actions = {
+        a["pk"]: a
+        for a in Action.objects.filter(programme_id__in=list(programmes)).values(
+            "pk", "programme_id", "title", "description", "source_text", "editorial_note"
+        )
+    }
+    public_programmes = set(Programme.objects.filter(pk__in=list(programmes)).published().values_list("pk", flat=True))
+    public_actions = set(Action.objects.filter(pk__in=list(actions)).published().values_list("pk", flat=True))
+
+    vocabularies = {  # small tables, read once
+        "sectors": dict(Sector.objects.values_list("pk", "name")),
+        "publics": dict(Public.objects.values_list("pk", "name")),
+    }
+    organisation_vocabulary = _vocabulary(Organisation, list(organisations), OWN, vocabularies)
+    programme_vocabulary = _vocabulary(Programme, list(programmes), EFFECTIVE, vocabularies)
+    action_vocabulary = _vocabulary(Action, list(actions), EFFECTIVE, vocabularies)
+
+    what_they_do = {pk: ([], []) for pk in organisations}  # titles (B), texts (C)
+    for pk, programme in programmes.items():
+        if pk in public_programmes:
+            titles, texts = what_they_do[programme["actor_id"]]
+            titles.append(programme["title"])
+            texts.append(_join(programme["summary"], programme["description"]))
+    for pk, action in actions.items():
+        if pk in public_actions:
+            titles, texts = what_they_do[programmes[action["programme_id"]]["actor_id"]]
+            titles.append(action["title"])
+            texts.append(action["description"])
+
+    def names(o):
+        return _join(o["name"], o["acronym"], o["alternate_name"])
+
+    write_documents(
+        Organisation,
+        {
+            pk: (
+                names(o),
+                _join(organisation_vocabulary[pk], *what_they_do[pk][0]),
+                _join(o["summary"], o["description"], *what_they_do[pk][1]),
+            )
+            for pk, o in organisations.items()
+        },
+    )
+    write_documents(
+        Programme,
+        {
+            pk: (
+                p["title"],
+                _join(programme_vocabulary[pk], names(organisations[p["actor_id"]])),
+                _join(p["summary"], p["description"], p["source_text"]),
+            )
+            for pk, p in programmes.items()
+        },
+    )
+    write_documents(
+        Action,
+        {
+            pk: (
+                a["title"],
+                _join(
+                    action_vocabulary[pk],
+                    programmes[a["programme_id"]]["title"],
+                    names(organisations[programmes[a["programme_id"]]["actor_id"]]),
+                ),
+                _join(a["description"], a["source_text"], a["editorial_note"]),
+            )
+            for pk, a in actions.items()
+        },
+    )
