@@ -37,6 +37,7 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 from actors.models import Organisation
+from common.bulk import insert_rows
 from common.iterables import batched
 
 from . import documents
@@ -92,9 +93,17 @@ def _own(model, ids):
     return result
 
 
+COLUMNS = {
+    Programme: [f"{dimension}_from" for dimension in DIMENSIONS],
+    Action: [f"{dimension}_from" for dimension in DIMENSIONS] + ["first_year", "last_year"],
+}
+
+
 def _store(model, computed):
-    """Writes ``computed`` ({pk: {dimension: (ids, origin)}, "years": …}) for ``model``,
-    only where it differs from what is stored."""
+    """Writes the links of ``computed`` ({pk: {dimension: (ids, origin)}, "years": …}) for
+    ``model`` where they differ from what is stored; returns {pk: values of
+    ``COLUMNS[model]``} for the rows whose columns differ (written with their search
+    document, in one statement)."""
     ids = list(computed)
     for dimension in DIMENSIONS:
         field = model._meta.get_field(f"effective_{dimension}")
@@ -109,24 +118,17 @@ def _store(model, computed):
             through.objects.filter(
                 **{item: pk, f"{target}__in": [value for p, value in stale if p == pk]}
             ).delete()
-        through.objects.bulk_create(
-            [through(**{f"{item}_id": pk, f"{target}_id": value}) for pk, value in wanted - stored],
-            batch_size=2000,
-        )
-    fields = [f"{dimension}_from" for dimension in DIMENSIONS]
-    if model is Action:
-        fields += ["first_year", "last_year"]
-    changed = []
-    for obj in model.objects.filter(pk__in=ids).only(*fields):
-        values = computed[obj.pk]
-        new = {f"{dimension}_from": values[dimension][1] for dimension in DIMENSIONS}
-        if model is Action:
-            new["first_year"], new["last_year"] = values["years"]
-        if any(getattr(obj, name) != value for name, value in new.items()):
-            for name, value in new.items():
-                setattr(obj, name, value)
-            changed.append(obj)
-    model.objects.bulk_update(changed, fields, batch_size=1000)
+        insert_rows(through, [item, target], sorted(wanted - stored))
+    changed = {}
+    for chunk in batched(ids, 2000):
+        for pk, *stored_values in model.objects.filter(pk__in=chunk).values_list("pk", *COLUMNS[model]):
+            values = computed[pk]
+            new = [values[dimension][1] for dimension in DIMENSIONS]
+            if model is Action:
+                new += list(values["years"])
+            if stored_values != new:
+                changed[pk] = tuple(new)
+    return changed
 
 
 def _refresh_batch(actor_ids):
@@ -162,9 +164,16 @@ def _refresh_batch(actor_ids):
             for dimension in DIMENSIONS
         }
         action_values[pk]["years"] = years(action) if action["start_year"] is not None else years(programme)
-    _store(Programme, programme_values)
-    _store(Action, action_values)
-    documents.store(actor_ids)
+    columns = {Programme: _store(Programme, programme_values), Action: _store(Action, action_values)}
+    documents.store(
+        actor_ids,
+        {
+            Organisation: actors,
+            Programme: {pk: {d: values[d][0] for d in DIMENSIONS} for pk, values in programme_values.items()},
+            Action: {pk: {d: values[d][0] for d in DIMENSIONS} for pk, values in action_values.items()},
+        },
+        {model: (COLUMNS[model], changed) for model, changed in columns.items()},
+    )
 
 
 def refresh(actor_ids):

@@ -18,41 +18,25 @@ from actors.search import write_documents
 from .models import Action, Programme
 
 
-def _names(model, ids):
-    return dict(model.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
-
-
-def _links(field, ids):
-    """{item pk: [target pk…]} through the many-to-many ``field``."""
-    through = field.remote_field.through
-    item, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-    result = {}
-    for pk, value in through.objects.filter(**{f"{item}__in": ids}).values_list(item, target):
-        result.setdefault(pk, []).append(value)
-    return result
-
-
 def _join(*parts):
     return " ".join(part for part in parts if part)
 
 
-def _vocabulary(model, ids, fields, vocabularies):
-    """{pk: text of its territories, sectors and publics}, one query per relation."""
-    links = {name: _links(model._meta.get_field(field), ids) for name, field in fields.items()}
-    territory_ids = {t for values in links["territories"].values() for t in values}
-    names = {"territories": _names(Territory, territory_ids), **vocabularies}
+def _vocabulary_text(coverage, names):
+    """{pk: names of its territories, sectors and publics} from ``coverage``
+    ({pk: {"territories": ids, "sectors": ids, "publics": ids}})."""
     return {
-        pk: _join(*(names[name].get(target, "") for name, rows in links.items() for target in rows.get(pk, ())))
-        for pk in ids
+        pk: _join(*(names[dimension][target] for dimension, targets in dimensions.items() for target in targets))
+        for pk, dimensions in coverage.items()
     }
 
 
-OWN = {"territories": "territories", "sectors": "sectors", "publics": "publics"}
-EFFECTIVE = {"territories": "effective_territories", "sectors": "effective_sectors", "publics": "effective_publics"}
-
-
-def store(actor_ids):
-    """Writes the documents of these organisations and of their programmes and actions."""
+def store(actor_ids, coverage, columns):
+    """Writes the documents of these organisations and of their programmes and actions.
+    ``coverage``: {Organisation: {pk: own values}, Programme: {pk: effective values},
+    Action: {pk: effective values}}, as ``coverage.refresh`` just computed them;
+    ``columns``: {model: (field names, {pk: values})}, stored coverage columns written
+    in the same statements as the documents."""
     actor_ids = list(actor_ids)
     organisations = {
         o["pk"]: o
@@ -72,16 +56,20 @@ def store(actor_ids):
             "pk", "programme_id", "title", "description", "source_text", "editorial_note"
         )
     }
-    public_programmes = set(Programme.objects.filter(pk__in=list(programmes)).published().values_list("pk", flat=True))
-    public_actions = set(Action.objects.filter(pk__in=list(actions)).published().values_list("pk", flat=True))
+    public_programmes = set(
+        Programme.objects.filter(pk__in=list(programmes)).published().order_by().values_list("pk", flat=True)
+    )
+    public_actions = set(Action.objects.filter(pk__in=list(actions)).published().order_by().values_list("pk", flat=True))
 
-    vocabularies = {  # small tables, read once
-        "sectors": dict(Sector.objects.values_list("pk", "name")),
+    territory_ids = {t for items in coverage.values() for values in items.values() for t in values["territories"]}
+    names = {
+        "territories": dict(Territory.objects.filter(pk__in=territory_ids).values_list("pk", "name")),
+        "sectors": dict(Sector.objects.values_list("pk", "name")),  # small tables, read whole
         "publics": dict(Public.objects.values_list("pk", "name")),
     }
-    organisation_vocabulary = _vocabulary(Organisation, list(organisations), OWN, vocabularies)
-    programme_vocabulary = _vocabulary(Programme, list(programmes), EFFECTIVE, vocabularies)
-    action_vocabulary = _vocabulary(Action, list(actions), EFFECTIVE, vocabularies)
+    organisation_vocabulary = _vocabulary_text(coverage[Organisation], names)
+    programme_vocabulary = _vocabulary_text(coverage[Programme], names)
+    action_vocabulary = _vocabulary_text(coverage[Action], names)
 
     what_they_do = {pk: ([], []) for pk in organisations}  # titles (B), texts (C)
     for pk, programme in programmes.items():
@@ -119,6 +107,7 @@ def store(actor_ids):
             )
             for pk, p in programmes.items()
         },
+        *columns[Programme],
     )
     write_documents(
         Action,
@@ -134,4 +123,5 @@ def store(actor_ids):
             )
             for pk, a in actions.items()
         },
+        *columns[Action],
     )

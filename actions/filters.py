@@ -21,7 +21,8 @@ def years():
 
 class ActionFilterSet(CoverageFilterSet):
     facet_names = ("departement", "secteur", "public", "acteur", "annee")
-    default_ordering = ("programme__actor__name", "programme__title", "order")
+    # By title: an index answers it; ordering 600,000 actions by their actor's name cannot.
+    default_ordering = ("title",)
 
     acteur = django_filters.ModelChoiceFilter(
         label="Acteur",

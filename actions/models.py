@@ -25,6 +25,10 @@ from actors.models import (
 )
 from actors.search import Searchable
 
+# What list pages never show: the stored search documents (large).
+LIST_DEFERRED = ("search_vector", "search_stems", "search_name_stems")
+ACTOR_DEFERRED = tuple(f"actor__{name}" for name in ("search_vector", "search_stems", "search_name_stems", "description"))
+
 
 class Inheritance(models.TextChoices):
     """Where an item's stored coverage comes from."""
@@ -108,24 +112,40 @@ class ProgrammeKind(models.TextChoices):
     FUNDING = "financement", "Financement"
 
 
+# Visibility is written as « published, and not under something hidden »: the hidden
+# parents are few, so PostgreSQL checks them with a small hashed list instead of joining
+# 600,000 actions to their programmes and actors (tests/test_visibility.py).
+
+
+HIDDEN = [status for status in Status if status != Status.PUBLISHED]
+
+
 def published_programme(prefix=""):
     """A programme an anonymous visitor may see: published, and so is its actor."""
-    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}actor__status": Status.PUBLISHED})
+    hidden_actors = Organisation.objects.filter(status__in=HIDDEN).values("pk")
+    return Q(**{f"{prefix}status": Status.PUBLISHED}) & ~Q(**{f"{prefix}actor_id__in": hidden_actors})
 
 
 def published_action(prefix=""):
     """An action an anonymous visitor may see: published, with its programme, its actor
     and, for a sub-item, its parent action."""
+    hidden_actors = Organisation.objects.filter(status__in=HIDDEN).values("pk")
+    hidden_programmes = Programme.objects.filter(Q(status__in=HIDDEN) | Q(actor_id__in=hidden_actors)).values("pk")
+    hidden_actions = Action.objects.filter(status__in=HIDDEN).values("pk")
     return (
         Q(**{f"{prefix}status": Status.PUBLISHED})
-        & (Q(**{f"{prefix}parent__isnull": True}) | Q(**{f"{prefix}parent__status": Status.PUBLISHED}))
-        & published_programme(f"{prefix}programme__")
+        & ~Q(**{f"{prefix}programme_id__in": hidden_programmes})
+        & ~Q(**{f"{prefix}parent_id__in": hidden_actions})
     )
 
 
 class ProgrammeQuerySet(ContentQuerySet):
     def published(self):
         return self.filter(published_programme())
+
+    def real(self):
+        """Without the synthetic demonstration data (``generate_demo_data``)."""
+        return self.filter(actor__is_demo=False)
 
 
 class Programme(PeriodMixin, Coverage, Searchable, Publishable):
@@ -178,8 +198,19 @@ class ActionQuerySet(ContentQuerySet):
     def published(self):
         return self.filter(published_action())
 
+    def real(self):
+        """Without the synthetic demonstration data (``generate_demo_data``)."""
+        return self.filter(programme__actor__is_demo=False)
+
     def for_list(self):
-        return self.select_related("programme", "programme__actor", "parent")
+        """What a list shows of each action, its programme, actor and parent: the page's
+        rows are read alone (an index gives them in order, 20 at a time), their programmes
+        and parents by two small queries — never a join of every action to its programme."""
+        programmes = Programme.objects.select_related("actor").defer(*LIST_DEFERRED, *ACTOR_DEFERRED)
+        return self.defer(*LIST_DEFERRED).prefetch_related(
+            models.Prefetch("programme", queryset=programmes),
+            models.Prefetch("parent", queryset=Action.objects.defer(*LIST_DEFERRED)),
+        )
 
     def top_level(self):
         return self.filter(parent__isnull=True)
@@ -214,7 +245,7 @@ class Action(PeriodMixin, Coverage, Searchable, Publishable):
         help_text="Pour un sous-point d'une action (ex. « appui technique… »).",
     )
     order = models.PositiveSmallIntegerField("ordre", default=0)
-    title = models.CharField("titre", max_length=250)
+    title = models.CharField("titre", max_length=250, db_index=True)
     description = models.TextField("description", blank=True)
     source_text = models.TextField(
         "texte de la source", blank=True, help_text="Passage du document source, cité tel quel."
@@ -367,6 +398,9 @@ class Partnership(PeriodMixin, models.Model):
 
 
 class EventQuerySet(VisibilityQuerySet):
+    def real(self):
+        return self.filter(actor__is_demo=False)
+
     def published(self):
         """Published, and so is its actor, and its programme when it has one."""
         return self.filter(

@@ -47,7 +47,12 @@ def actor_section(request, actor):
         .order_by("-start_year", "title")
         .prefetch_related(Prefetch("actions", queryset=visible_actions))
     )
-    partnerships = partnerships_of(user, Q(programme__actor=actor) | Q(action__programme__actor=actor))
+    # Two index lookups (the actor's programmes, their actions) rather than an OR across joins.
+    partnerships = partnerships_of(
+        user,
+        Q(programme_id__in=Programme.objects.filter(actor=actor).values("pk"))
+        | Q(action_id__in=Action.objects.filter(programme__actor=actor).values("pk")),
+    )
     attach_partners(programmes, partnerships)
     partners = {}
     for partnership in partnerships:

@@ -2,13 +2,15 @@
 
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
-from actors.views import join, territories_prefetch, vocabulary_of
+from actors.dates import PartialDate, format_period
+from actors.views import join_texts, territories_prefetch, vocabulary_of
 from common import structured_data
 from common.listing import DirectoryListView
 
 from .filters import ActionFilterSet
-from .models import Action, Event, KeyFigure, Programme
+from .models import Action, Event, Inheritance, KeyFigure, Partnership, Programme, Role
 from .profile import attach_partners, partnerships_of
 
 
@@ -18,34 +20,49 @@ class ActionListView(DirectoryListView):
     title = "Programmes et actions"
 
     csv_name = "actions-ess-basse-normandie"
-    csv_columns = [
-        ("Action", lambda a, base: a.title),
-        ("Acteur", lambda a, base: a.programme.actor.name),
-        ("Programme", lambda a, base: a.programme.title),
-        ("Action parente", lambda a, base: a.parent.title if a.parent else ""),
-        ("Période", lambda a, base: a.period_display or a.programme.period_display),
-        ("Début (ISO)", lambda a, base: a.start.iso()),
-        ("Territoires", lambda a, base: join(a.effective_territories.all(), "display_name")),
-        ("Codes INSEE", lambda a, base: join(a.effective_territories.all(), "code")),
-        ("Territoires : origine", lambda a, base: a.get_territories_from_display()),
-        ("Secteurs", lambda a, base: join(a.effective_sectors.all(), "name")),
-        ("Publics", lambda a, base: join(a.effective_publics.all(), "name")),
-        (
-            "Partenaires",
-            lambda a, base: " | ".join(
-                f"{p.organisation.name} ({p.get_role_display()})" for p in a.public_partnerships
-            ),
-        ),
-        ("Description", lambda a, base: a.description),
-        ("Fiche", lambda a, base: base + a.get_absolute_url()),
-        ("Mise à jour", lambda a, base: a.updated_at.date().isoformat()),
-    ]
+    csv_header = [
+        "Action", "Acteur", "Programme", "Action parente", "Période", "Début (ISO)", "Territoires", "Codes INSEE",
+        "Territoires : origine", "Secteurs", "Publics", "Partenaires", "Description", "Fiche", "Mise à jour",
+    ]  # fmt: skip
 
     def get_queryset(self):
         return Action.objects.published().for_list()
 
-    def get_csv_queryset(self, queryset):
-        return queryset.with_coverage().with_public_partnerships()
+    def csv_rows(self, ids, site_url):
+        dates = ["start_year", "start_month", "start_day", "end_year", "end_month", "end_day", "since"]
+        fields = ["title", "slug", "description", "updated_at", "territories_from", "programme__title",
+                  "programme__actor__name", "parent__title", *dates, *(f"programme__{d}" for d in dates)]  # fmt: skip
+        rows = {row["pk"]: row for row in Action.objects.filter(pk__in=ids).values("pk", *fields)}
+        coverage = Action.objects.coverage_texts(ids)
+        partners = {}
+        for pk, name, role in (
+            Partnership.objects.published().filter(action_id__in=ids)
+            .order_by("role", "organisation__name", "pk").values_list("action_id", "organisation__name", "role")
+        ):  # fmt: skip
+            partners.setdefault(pk, []).append(f"{name} ({Role(role).label})")
+        origins = dict(Inheritance.choices)
+        address = site_url + reverse("actions:detail", args=["SLUG"])  # one reverse(), not one per row
+        for pk in ids:
+            a, c = rows[pk], coverage[pk]
+            own, programme = period_of(a), period_of(a, "programme__")
+            yield [
+                a["title"], a["programme__actor__name"], a["programme__title"], a["parent__title"] or "",
+                own or programme, PartialDate(a["start_year"], a["start_month"], a["start_day"]).iso(),
+                join_texts(name for name, _ in c["territories"]), join_texts(code for _, code in c["territories"]),
+                origins.get(a["territories_from"], ""), join_texts(c["sectors"]), join_texts(c["publics"]),
+                join_texts(partners.get(pk, [])), a["description"],
+                address.replace("SLUG", a["slug"]), a["updated_at"].date().isoformat(),
+            ]  # fmt: skip
+
+
+def period_of(values, prefix=""):
+    """The period in French from the date fields of a row of values."""
+    part = lambda name: values[f"{prefix}{name}"]  # noqa: E731
+    return format_period(
+        PartialDate(part("start_year"), part("start_month"), part("start_day")),
+        PartialDate(part("end_year"), part("end_month"), part("end_day")),
+        part("since"),
+    )
 
 
 def programme_detail(request, slug):

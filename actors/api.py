@@ -47,13 +47,16 @@ class OrganisationSerializer(PublicPageSerializer):
     territoires = TerritorySummarySerializer(source="territories", many=True, read_only=True)
     secteurs = serializers.SlugRelatedField(source="sectors", slug_field="slug", many=True, read_only=True)
     publics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    demonstration = serializers.BooleanField(
+        source="is_demo", read_only=True, help_text="Fiche fictive de démonstration (jamais une donnée réelle)."
+    )
 
     class Meta:
         model = Organisation
         fields = [
             "slug", "name", "acronym", "alternate_name", "type", "famille", "summary", "description",
             "website", "siren", "siret", "rna", "reseau", "territoires", "secteurs", "publics", "source",
-            "url", "updated_at",
+            "demonstration", "url", "updated_at",
         ]  # fmt: skip
 
 

@@ -204,12 +204,18 @@ class Territory(Searchable):
     def display_name(self):
         """The name, with today's territory for a historic one: « Livarot (commune
         déléguée, aujourd'hui Livarot-Pays-d'Auge) ». Needs ``current`` loaded."""
-        if self.current_id and self.current_id != self.pk:
-            kind = "ancienne région" if self.kind == TerritoryKind.REGION else self.get_kind_display().lower()
-            return f"{self.name} ({kind}, aujourd'hui {self.current.name})"
-        if self.kind == TerritoryKind.DEPARTEMENT:
-            return f"{self.name} ({self.code})"
-        return self.name
+        current = self.current.name if self.current_id and self.current_id != self.pk else None
+        return self.describe(self.name, self.kind, self.code, current)
+
+    @staticmethod
+    def describe(name, kind, code, current_name=None):
+        """``display_name`` from plain values (exports read rows, not objects)."""
+        if current_name:
+            label = "ancienne région" if kind == TerritoryKind.REGION else TerritoryKind(kind).label.lower()
+            return f"{name} ({label}, aujourd'hui {current_name})"
+        if kind == TerritoryKind.DEPARTEMENT:
+            return f"{name} ({code})"
+        return name
 
     # INSEE's « type de nom en clair »: 0 and 1 take no article (« de Caen », « d'Orbec »),
     # 2 « le »/« du », 3 « la »/« de la », 4 « les »/« des », 5 « l' »/« de l' ».
@@ -365,6 +371,26 @@ class CoverageQuerySet(PublishableQuerySet):
     def with_public(self, slug):
         return self.filter(self.covers("publics", slug=slug))
 
+    def coverage_texts(self, ids):
+        """{pk: {"territories": [(display name, INSEE code)], "sectors": [names],
+        "publics": [names]}} for the items ``ids``, from three flat queries: what an export
+        writes, without building a model object per territory or sector."""
+        result = {pk: {"territories": [], "sectors": [], "publics": []} for pk in ids}
+        through, item, target = self._through("territories")
+        rows = (
+            through.objects.filter(**{f"{item}__in": ids})
+            .order_by(f"{target}__kind", f"{target}__name")
+            .values_list(item, f"{target}__name", f"{target}__kind", f"{target}__code", f"{target}__current__name")
+        )
+        for pk, name, kind, code, current in rows:
+            result[pk]["territories"].append((Territory.describe(name, kind, code, current), code))
+        for dimension in ("sectors", "publics"):
+            through, item, target = self._through(dimension)
+            names = through.objects.filter(**{f"{item}__in": ids}).order_by(f"{target}__name")
+            for pk, name in names.values_list(item, f"{target}__name"):
+                result[pk][dimension].append(name)
+        return result
+
     def with_coverage(self):
         """Prefetches the coverage a list, CSV or API row shows: territories (for display),
         sectors and publics."""
@@ -378,15 +404,18 @@ class CoverageQuerySet(PublishableQuerySet):
         return self.filter(self.covers("sectors", slug__in=slugs))
 
     def count_by_departement(self, codes):
-        """{code: how many items work in that département} in one grouped query."""
+        """{code: how many items work in that département} in one grouped query (the
+        départements' ids are read first: the count then joins the coverage to ``reach``
+        alone, not to the territory table twice)."""
         through, item, target = self._through("territories")
+        departements = dict(Territory.objects.departements(codes).values_list("pk", "code"))
         rows = (
-            self.coverage_rows("territories", reach__kind=TerritoryKind.DEPARTEMENT, reach__code__in=codes)
-            .values(f"{target}__reach__code")
+            self.coverage_rows("territories", reach__in=list(departements))
+            .values(f"{target}__reach")
             .annotate(n=Count(item, distinct=True))
-            .values_list(f"{target}__reach__code", "n")
+            .values_list(f"{target}__reach", "n")
         )
-        return dict(rows)
+        return {departements[pk]: n for pk, n in rows}
 
     def count_by_vocabulary(self, dimension):
         """{slug: how many items} for ``sectors`` or ``publics``, in one grouped query."""
@@ -397,29 +426,41 @@ class CoverageQuerySet(PublishableQuerySet):
         )  # fmt: skip
         return dict(rows)
 
+    def _scopes(self, territory):
+        """(item, its most local level) for every item of this queryset that works in
+        ``territory``: one grouped query over the coverage, not three tests per item."""
+        through, item, target = self._through("territories")
+        level = models.Case(
+            *(models.When(**{f"{target}__kind__in": kinds}, then=models.Value(int(scope))) for scope, kinds in SCOPE_KINDS.items()),
+            output_field=models.IntegerField(),
+        )
+        return (
+            self.coverage_rows("territories", reach=territory).values(item)
+            .annotate(level=models.Min(level)).order_by()
+        )  # fmt: skip
+
     def count_by_scope(self, territory):
         """{Scope: how many items work in ``territory`` at that level, and at no more
         local one}: the sections of a territory page, in one query."""
-        local = self.covers("territories", reach=territory, kind__in=SCOPE_KINDS[Scope.COMMUNE])
-        departement = self.covers("territories", reach=territory, kind__in=SCOPE_KINDS[Scope.DEPARTEMENT])
-        region = self.covers("territories", reach=territory, kind__in=SCOPE_KINDS[Scope.REGION])
-        counts = self.order_by().aggregate(
-            commune=Count("pk", filter=models.Q(local)),
-            departement=Count("pk", filter=models.Q(departement) & ~models.Q(local)),
-            region=Count("pk", filter=models.Q(region) & ~models.Q(local) & ~models.Q(departement)),
-        )
-        return {Scope.COMMUNE: counts["commune"], Scope.DEPARTEMENT: counts["departement"],
-                Scope.REGION: counts["region"]}  # fmt: skip
+        from django.db import connection
+
+        sql, params = self._scopes(territory).values("level").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT level, COUNT(*) FROM ({sql}) AS scopes GROUP BY level", params)
+            counts = dict(cursor.fetchall())
+        return {scope: counts.get(int(scope), 0) for scope in Scope}
 
     def in_scope(self, territory, scope):
         """The items of one section of ``territory``'s page (see ``count_by_scope``)."""
-        queryset = self.in_territory(territory, scope)
-        for more_local in [s for s in Scope if s < scope]:
-            queryset = queryset.exclude(self.covers("territories", reach=territory, kind__in=SCOPE_KINDS[more_local]))
-        return queryset
+        through, item, target = self._through("territories")
+        return self.filter(pk__in=self._scopes(territory).filter(level=int(scope)).values(item))
 
 
 class OrganisationQuerySet(CoverageQuerySet):
+    def real(self):
+        """Without the synthetic demonstration data: what open-data exports publish."""
+        return self.filter(is_demo=False)
+
     def actors(self):
         return self.filter(kind=OrganisationKind.ACTOR)
 
@@ -427,7 +468,12 @@ class OrganisationQuerySet(CoverageQuerySet):
         return self.exclude(kind=OrganisationKind.ACTOR)
 
     def for_list(self):
-        return self.select_related("parent").prefetch_related("sectors")
+        """What a list shows: the page's rows alone (an index gives them by name), their
+        network and sectors by small queries; never the stored search documents."""
+        light = ("search_vector", "search_stems", "search_name_stems", "description")
+        return self.defer(*light).prefetch_related(
+            models.Prefetch("parent", queryset=Organisation.objects.defer(*light)), "sectors"
+        )
 
 
 class Organisation(Searchable, Publishable):
@@ -496,6 +542,14 @@ class Organisation(Searchable, Publishable):
         max_length=300,
         blank=True,
         help_text="D'où viennent ces informations (document, page, date).",
+    )
+    is_demo = models.BooleanField(
+        "fiche de démonstration",
+        default=False,
+        db_index=True,
+        editable=False,
+        help_text="Données fictives créées par « generate_demo_data » pour mesurer les performances : "
+        "signalées sur chaque page, jamais exportées comme données réelles.",
     )
 
     objects = OrganisationQuerySet.as_manager()

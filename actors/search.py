@@ -29,6 +29,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, models
 from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
 
+from common.bulk import update_rows
 from common.iterables import batched
 
 FTS_CONFIG = "fr_unaccent"
@@ -89,39 +90,51 @@ class Searchable(models.Model):
         abstract = True
 
 
-def write_documents(model, documents):
-    """Stores ``documents`` — {pk: (text A, text B, text C)} — for rows of ``model``."""
+def write_documents(model, documents, fields=(), values=None):
+    """Stores ``documents`` — {pk: (text A, text B, text C)} — for rows of ``model``;
+    ``fields`` and ``values`` ({pk: (value, …)}) set other columns of the same rows in the
+    same statement (one new row version instead of two: bulk refreshes rewrite each row
+    once)."""
     if not documents:
         return
+    values = values or {}
+    extra = [model._meta.get_field(name) for name in fields]
     if connection.vendor == "postgresql":
-        _write_postgres(model, documents)
+        _write_postgres(model, documents, extra, values)
     else:
-        _write_stems(model, documents)
+        rows = {key: (key, stems(" ".join((a, b, c))), stems(a)) for key, (a, b, c) in documents.items()}
+        update_rows(model, ["search_stems", "search_name_stems", *fields],
+                    [(*row, *values[key]) for key, row in rows.items() if key in values])  # fmt: skip
+        update_rows(model, ["search_stems", "search_name_stems"], [row for key, row in rows.items() if key not in values])
 
 
-def _write_postgres(model, documents):
-    table = connection.ops.quote_name(model._meta.db_table)
-    pk = connection.ops.quote_name(model._meta.pk.column)
+def _write_postgres(model, documents, extra, values):
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    pk = quote(model._meta.pk.column)
     weighted = " || ".join(
         f"setweight(to_tsvector('{FTS_CONFIG}', v.{part}), '{weight}')" for part, weight in (("a", "A"), ("b", "B"), ("c", "C"))
     )
     with connection.cursor() as cursor:
-        for batch in batched(documents.items(), WRITE_BATCH):
-            values = ", ".join(["(%s::bigint, %s::text, %s::text, %s::text)"] * len(batch))
-            params = [value for key, (a, b, c) in batch for value in (key, a, b, c)]
-            cursor.execute(
-                f"UPDATE {table} AS t SET search_vector = {weighted} "
-                f"FROM (VALUES {values}) AS v(id, a, b, c) WHERE t.{pk} = v.id",
-                params,
-            )
-
-
-def _write_stems(model, documents):
-    rows = [
-        model(pk=key, search_stems=stems(" ".join((a, b, c))), search_name_stems=stems(a))
-        for key, (a, b, c) in documents.items()
-    ]
-    model.objects.bulk_update(rows, ["search_stems", "search_name_stems"], batch_size=WRITE_BATCH)
+        for has_extra in (True, False):
+            items = [(key, doc) for key, doc in documents.items() if (key in values) == has_extra]
+            fields = extra if has_extra else []
+            placeholder = "(" + ", ".join(
+                ["%s::bigint", "%s::text", "%s::text", "%s::text"] + [f"%s::{f.db_type(connection)}" for f in fields]
+            ) + ")"
+            names = ["id", "a", "b", "c"] + [f"x{i}" for i in range(len(fields))]
+            assignments = "".join(f", {quote(f.column)} = v.x{i}" for i, f in enumerate(fields))
+            for batch in batched(items, WRITE_BATCH):
+                params = [
+                    value
+                    for key, (a, b, c) in batch
+                    for value in (key, a, b, c, *(f.get_db_prep_save(v, connection) for f, v in zip(fields, values.get(key, ()), strict=False)))
+                ]
+                cursor.execute(
+                    f"UPDATE {table} AS t SET search_vector = {weighted}{assignments} "
+                    f"FROM (VALUES {', '.join([placeholder] * len(batch))}) AS v({', '.join(names)}) WHERE t.{pk} = v.id",
+                    params,
+                )
 
 
 def search(queryset, query):

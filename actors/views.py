@@ -4,6 +4,7 @@ partnerships…) comes through ``actors/extensions.py``."""
 
 from django.db.models import CharField, Prefetch, Value
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.generic import ListView
 
 from common import structured_data
@@ -11,7 +12,7 @@ from common.listing import DirectoryListView, DirectoryPagination
 
 from .extensions import actor_sections, partner_sections, section_context
 from .filters import ActorFilterSet
-from .models import Organisation, Territory
+from .models import EssFamily, Organisation, Territory
 
 RELATED_ACTORS = 5
 
@@ -35,8 +36,9 @@ def vocabulary_of(sectors, publics):
     return result["secteur"], result["public"]
 
 
-def join(items, attribute):
-    return " | ".join(getattr(item, attribute) for item in items)
+def join_texts(texts):
+    """Several values in one CSV cell."""
+    return " | ".join(texts)
 
 
 class ActorListView(DirectoryListView):
@@ -45,30 +47,30 @@ class ActorListView(DirectoryListView):
     title = "Les acteurs de l'ESS"
 
     csv_name = "acteurs-ess-basse-normandie"
-    csv_columns = [
-        ("Nom", lambda o, base: o.name),
-        ("Sigle", lambda o, base: o.acronym),
-        ("Autre nom", lambda o, base: o.alternate_name),
-        ("Famille de l'ESS", lambda o, base: o.get_family_display()),
-        ("Présentation", lambda o, base: o.summary),
-        ("Réseau", lambda o, base: o.parent.name if o.parent else ""),
-        ("Territoires", lambda o, base: join(o.territories.all(), "display_name")),
-        ("Codes INSEE", lambda o, base: join(o.territories.all(), "code")),
-        ("Secteurs", lambda o, base: join(o.sectors.all(), "name")),
-        ("Publics", lambda o, base: join(o.publics.all(), "name")),
-        ("Site web", lambda o, base: o.website),
-        ("SIREN", lambda o, base: o.siren),
-        ("SIRET", lambda o, base: o.siret),
-        ("RNA", lambda o, base: o.rna),
-        ("Fiche", lambda o, base: base + o.get_absolute_url()),
-        ("Mise à jour", lambda o, base: o.updated_at.date().isoformat()),
-    ]
+    csv_header = [
+        "Nom", "Sigle", "Autre nom", "Famille de l'ESS", "Présentation", "Réseau", "Territoires", "Codes INSEE",
+        "Secteurs", "Publics", "Site web", "SIREN", "SIRET", "RNA", "Fiche", "Mise à jour", "Démonstration (fictif)",
+    ]  # fmt: skip
 
     def get_queryset(self):
         return Organisation.objects.actors().published().for_list()
 
-    def get_csv_queryset(self, queryset):
-        return queryset.with_coverage()
+    def csv_rows(self, ids, site_url):
+        fields = ["name", "acronym", "alternate_name", "family", "summary", "parent__name", "website", "siren",
+                  "siret", "rna", "slug", "updated_at", "is_demo"]  # fmt: skip
+        rows = {row["pk"]: row for row in Organisation.objects.filter(pk__in=ids).values("pk", *fields)}
+        coverage = Organisation.objects.coverage_texts(ids)
+        families = dict(EssFamily.choices)
+        address = site_url + reverse("actors:detail", args=["SLUG"])  # one reverse(), not one per row
+        for pk in ids:
+            o, c = rows[pk], coverage[pk]
+            yield [
+                o["name"], o["acronym"], o["alternate_name"], families.get(o["family"], ""), o["summary"],
+                o["parent__name"] or "", join_texts(name for name, _ in c["territories"]),
+                join_texts(code for _, code in c["territories"]), join_texts(c["sectors"]), join_texts(c["publics"]),
+                o["website"], o["siren"], o["siret"], o["rna"], address.replace("SLUG", o["slug"]),
+                o["updated_at"].date().isoformat(), "oui" if o["is_demo"] else "",
+            ]  # fmt: skip
 
 
 def actor_detail(request, slug):

@@ -10,11 +10,14 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 from django_filters.views import FilterView
 
+from .cache import cached
 from .csv import csv_lines
+from .iterables import batched
 from .querystring import filters_only, with_params
 
 CSV_CHUNK = 1000
@@ -53,26 +56,34 @@ class DirectoryPagination:
 
 
 class DirectoryListView(DirectoryPagination, FilterView):
+    """A filtered list. Its CSV: ``csv_header`` and ``csv_rows(ids, site_url)``, the rows
+    of a chunk of primary keys (in the list's order), read as plain values: 10,000 rows
+    stream in a second or two, in flat memory."""
+
     title = ""
-    csv_columns = []  # [(header, function(obj, site_url) -> value)]
+    csv_header = []
     csv_name = "export"
 
     def get_filterset_kwargs(self, filterset_class):
         # Always bound, even without parameters, so that the default order applies.
         return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
 
-    def get_csv_queryset(self, queryset):
-        """The queryset the CSV rows are read from (add what the columns need)."""
-        return queryset
+    def csv_rows(self, ids, site_url):
+        raise NotImplementedError
 
     def csv_response(self, queryset):
         site_url = self.request.build_absolute_uri("/").rstrip("/")
-        rows = (
-            [value(obj, site_url) for _, value in self.csv_columns]
-            for obj in self.get_csv_queryset(queryset).iterator(chunk_size=CSV_CHUNK)
-        )
+
+        def rows():
+            # In a transaction, PostgreSQL's server-side cursor streams the ordered keys as
+            # they are read; outside one (WITH HOLD) it would first materialise them all.
+            with transaction.atomic():
+                ordered_ids = queryset.values_list("pk", flat=True).iterator(chunk_size=CSV_CHUNK)
+                for ids in batched(ordered_ids, CSV_CHUNK):
+                    yield from self.csv_rows(list(ids), site_url)
+
         stamp = timezone.localdate().isoformat()
-        return csv_response([header for header, _ in self.csv_columns], rows, f"{self.csv_name}-{stamp}.csv")
+        return csv_response(self.csv_header, rows(), f"{self.csv_name}-{stamp}.csv")
 
     def get(self, request, *args, **kwargs):
         self.filterset = self.get_filterset(self.get_filterset_class())
@@ -83,10 +94,21 @@ class DirectoryListView(DirectoryPagination, FilterView):
         context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
         return self.render_to_response(context, status=200 if self.valid else 400)
 
+    def filters_key(self):
+        """The list and its filters, without page or format: what the count and the
+        facets depend on (the pages of one list share them)."""
+        return f"{self.request.path}?{filters_only(self.request.GET).urlencode()}"
+
+    def paginate_queryset(self, queryset, page_size):
+        # The count of a list over 600,000 actions is read once per content version.
+        count = cached(f"count:{self.filters_key()}", queryset.count) if self.valid else 0
+        page = paginate(self.request, queryset, self.page_kwarg, page_size, count=count)
+        return page.paginator, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"]
-        facets = self.filterset.facets() if self.valid else []
+        facets = cached(f"facets:{self.filters_key()}", self.filterset.facets) if self.valid else []
         query = filters_only(self.request.GET)
         context.update(
             filterset=self.filterset,

@@ -124,7 +124,7 @@ def service_record(action, request):
 @require_GET
 def structures(request):
     actors = (
-        Organisation.objects.actors().published().order_by("name")
+        Organisation.objects.actors().published().real().order_by("name")
         .prefetch_related("sectors")
     )  # fmt: skip
     return JsonResponse(
@@ -135,7 +135,7 @@ def structures(request):
 @require_GET
 def services(request):
     actions = (
-        Action.objects.published().for_list().with_coverage()
+        Action.objects.published().real().for_list().with_coverage()
         .order_by("programme__actor__name", "programme__title", "order", "pk")
     )  # fmt: skip
     return JsonResponse(

@@ -20,9 +20,9 @@ class LatestFeed(Feed):
 
     def items(self):
         programmes = list(
-            Programme.objects.published().select_related("actor").order_by("-updated_at")[:LIMIT]
+            Programme.objects.published().real().select_related("actor").order_by("-updated_at")[:LIMIT]
         )
-        actions = list(Action.objects.published().for_list().order_by("-updated_at")[:LIMIT])
+        actions = list(Action.objects.published().real().for_list().order_by("-updated_at")[:LIMIT])
         return sorted(programmes + actions, key=lambda item: item.updated_at, reverse=True)[:LIMIT]
 
     def item_title(self, item):

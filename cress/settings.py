@@ -11,6 +11,9 @@ Everything that differs between a laptop and production is read from the environ
 - ``DJANGO_HTTPS``: ``1`` behind an HTTPS proxy in production: SSL redirect, HSTS,
   secure cookies, trusted ``X-Forwarded-Proto``.
 - ``DJANGO_CSRF_TRUSTED_ORIGINS``: comma-separated origins (https://annuaire.example).
+- ``REDIS_URL``: ``redis://host:6379/0`` -> the shared cache (pages, content version);
+  unset -> this process's memory (fine for one process, wrong for several).
+- ``DJANGO_CACHE_PREFIX``: prefix of the cache keys (several sites on one Redis).
 - ``DIRECTORY_DATA_LICENCE_NAME`` / ``DIRECTORY_DATA_LICENCE_URL``: the open-data licence.
 """
 
@@ -64,13 +67,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the page cache: what must be on every answer, served from the cache or not.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Anonymous visitors' public pages, from the shared cache (common/cache.py).
+    "common.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "cress.urls"
@@ -94,7 +101,10 @@ TEMPLATES = [
 
 _database_url = os.environ.get("DATABASE_URL", "").strip()
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Short queries: PostgreSQL's JIT compiles for 80 ms to save less than that.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     DATABASES = {
         "default": {
@@ -103,6 +113,20 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The cache: Redis when REDIS_URL is set (shared by every worker and machine: the page
+# cache and the content version must be), else this process's memory (one process only).
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "annuaire"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -155,6 +179,9 @@ LOGGING = {
 
 # The directory itself. One page size for every list, page and API answer.
 DIRECTORY_PAGE_SIZE = 20
+# Anonymous visitors' pages from the shared cache (common/cache.py); the test suite turns it
+# off except in the tests of the cache itself.
+DIRECTORY_PAGE_CACHE = True
 DIRECTORY_DATA_LICENCE_NAME = os.environ.get(
     "DIRECTORY_DATA_LICENCE_NAME", "Licence Ouverte / Open Licence version 2.0 (Etalab)"
 )

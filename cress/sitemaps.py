@@ -1,7 +1,9 @@
-"""/sitemap.xml: every published page, with its last modification; never a draft."""
+"""The sitemap: an index (/sitemap.xml) of sections, each in pages of at most 50,000
+addresses (sitemaps.org), with their last modification. Only published pages; never a
+draft. (Demonstration pages are listed like the others: each says it is fictitious.)"""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
 
 from actions.models import Action, Event, Programme
@@ -10,12 +12,14 @@ from actors.models import Organisation, Sector, Territory, TerritoryKind
 
 from . import places
 
+LIMIT = 50_000  # addresses per sitemap page (sitemaps.org)
+
 
 class StaticSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["site:home", "actors:list", "actions:list", "site:territories", "site:open-data"]
+        return ["site:home", "actors:list", "actions:list", "partners:list", "site:territories", "site:open-data"]
 
     def location(self, item):
         return reverse(item)
@@ -23,29 +27,49 @@ class StaticSitemap(Sitemap):
 
 class PublishedSitemap(Sitemap):
     changefreq = "monthly"
-    queryset = None
+    limit = LIMIT
+
+    def queryset(self):
+        raise NotImplementedError
 
     def items(self):
-        return self.queryset.order_by("pk")
+        return self.queryset().order_by("pk").only(*self.fields)
 
     def lastmod(self, obj):
         return obj.updated_at
 
+    def get_latest_lastmod(self):
+        return self.queryset().aggregate(latest=Max("updated_at"))["latest"]
 
-class ActorSitemap(PublishedSitemap):
-    queryset = Organisation.objects.published()  # actors and partners (their own pages)
+
+class OrganisationSitemap(PublishedSitemap):
+    """Actors (their profile) and partners (their page)."""
+
+    fields = ("slug", "kind", "updated_at")
+
+    def queryset(self):
+        return Organisation.objects.published()
 
 
 class ProgrammeSitemap(PublishedSitemap):
-    queryset = Programme.objects.published()
+    fields = ("slug", "updated_at")
+
+    def queryset(self):
+        return Programme.objects.published()
 
 
 class ActionSitemap(PublishedSitemap):
-    queryset = Action.objects.published()
+    fields = ("slug", "updated_at")
+
+    def queryset(self):
+        return Action.objects.published()
 
 
 class EventSitemap(PublishedSitemap):
-    queryset = Event.objects.published()
+    fields = ("slug", "updated_at")
+
+    def queryset(self):
+        return Event.objects.published()
 
 
 class SectorSitemap(Sitemap):
@@ -56,17 +80,19 @@ class SectorSitemap(Sitemap):
 class TerritorySitemap(Sitemap):
     """The region, its départements and the communes that have published content."""
 
+    limit = LIMIT
+
     def items(self):
         return Territory.objects.filter(
             Q(key=places.REGION_KEY)
             | Q(kind=TerritoryKind.DEPARTEMENT, code__in=[code for code, _ in DEPARTEMENTS])
             | Q(pk__in=places.communes_with_content())
-        ).order_by("key")
+        ).order_by("key").only("key")
 
 
 SITEMAPS = {
     "pages": StaticSitemap,
-    "organisations": ActorSitemap,
+    "organisations": OrganisationSitemap,
     "programmes": ProgrammeSitemap,
     "actions": ActionSitemap,
     "evenements": EventSitemap,

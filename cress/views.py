@@ -111,7 +111,7 @@ def territory_detail(request, key):
     )
     kinds = [
         ("acteurs", published_actors().select_related("parent"), ("name",)),
-        ("actions", Action.objects.published().for_list(), ("programme__actor__name", "title")),
+        ("actions", Action.objects.published().for_list(), ("title",)),
     ]
     groups = {
         name: places.scoped_sections(request, territory, queryset, ordering, name) for name, queryset, ordering in kinds

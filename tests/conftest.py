@@ -1,4 +1,6 @@
 import io
+import os
+import uuid
 
 import pytest
 from django.apps import apps
@@ -17,8 +19,15 @@ class InvalidTemplateVariable(str):
         raise AssertionError(f"Variable de gabarit inconnue : {name!r}")
 
 
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
+    from django.core.cache import cache
+
+    cache.clear()  # each test starts with an empty local cache (counts, facets)
+    settings.DIRECTORY_PAGE_CACHE = False
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -73,3 +82,25 @@ def editor_client(editor):
     staff_client = Client()
     staff_client.force_login(editor)
     return staff_client
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The shared Redis cache, as in production, under keys of this test alone; fails
+    (never skips) when Redis does not answer."""
+    import redis
+    from django.core.cache import caches
+
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except redis.exceptions.ConnectionError as error:
+        pytest.fail(f"Redis ne répond pas à {REDIS_URL} ({error}) : lancez redis-server ou indiquez REDIS_URL.")
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
+    }
+    settings.DIRECTORY_PAGE_CACHE = True
+    yield caches["default"]
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)

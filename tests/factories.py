@@ -129,12 +129,15 @@ class PartnershipFactory(DjangoModelFactory):
     role = Role.PARTNER
 
 
-def bulk_actors(count, prefix="acteur-en-masse", places=(), sectors=(), actions_per_actor=1, partner=None):
-    """``count`` published actors, each with a programme and its actions, written in bulk
-    (as an import would) with their coverage computed by the same module as every save.
-    ``places``/``sectors``: spread over actors, programmes and actions; ``partner``: a
-    partnership on each programme."""
+def bulk_actors(count, prefix="acteur-en-masse", places=(), sectors=(), actions_per_actor=1, partner=None,
+                network=None):  # fmt: skip
+    """``count`` published actors, each with a programme and its actions (the second and
+    later ones sub-items of the first), written in bulk (as an import would) with their
+    coverage computed by the same module as every save. ``places``/``sectors``: spread over
+    actors, programmes and actions; ``partner``: a partnership on each programme;
+    ``network``: every actor's network."""
     from actions import coverage
+    from common.cache import bump
 
     places, sectors = list(places), list(sectors)
 
@@ -143,7 +146,8 @@ def bulk_actors(count, prefix="acteur-en-masse", places=(), sectors=(), actions_
 
     actors = Organisation.objects.bulk_create(
         Organisation(name=f"Acteur en masse {i:05d}", slug=f"{prefix}-{i}", kind=OrganisationKind.ACTOR,
-                     family="association", status=Status.PUBLISHED, summary="Un acteur créé en nombre.")
+                     family="association", status=Status.PUBLISHED, summary="Un acteur créé en nombre.",
+                     parent=network)
         for i in range(count)
     )  # fmt: skip
     programmes = Programme.objects.bulk_create(
@@ -151,10 +155,15 @@ def bulk_actors(count, prefix="acteur-en-masse", places=(), sectors=(), actions_
                   status=Status.PUBLISHED, start_year=2008)
         for actor in actors
     )  # fmt: skip
-    actions = Action.objects.bulk_create(
-        Action(programme=programme, title=f"Action {n} {programme.slug}", slug=f"action-{n}-{programme.slug}",
-               status=Status.PUBLISHED, order=n)
-        for programme in programmes for n in range(actions_per_actor)
+    firsts = Action.objects.bulk_create(
+        Action(programme=programme, title=f"Action {programme.slug}", slug=f"action-0-{programme.slug}",
+               status=Status.PUBLISHED, order=0)
+        for programme in programmes
+    )  # fmt: skip
+    actions = firsts + Action.objects.bulk_create(
+        Action(programme=first.programme, parent=first, title=f"Action {first.programme.slug} — {n}",
+               slug=f"action-{n}-{first.programme.slug}", status=Status.PUBLISHED, order=n)
+        for first in firsts for n in range(1, actions_per_actor)
     )  # fmt: skip
     for model, items in ((Organisation, actors), (Programme, programmes), (Action, actions)):
         for name, values in (("territories", places), ("sectors", sectors)):
@@ -169,4 +178,5 @@ def bulk_actors(count, prefix="acteur-en-masse", places=(), sectors=(), actions_
             Partnership(organisation=partner, programme=programme, role=Role.PARTNER) for programme in programmes
         )
     coverage.refresh([actor.pk for actor in actors])
+    bump()  # bulk writes send no signal
     return actors

@@ -7,6 +7,8 @@ import pytest
 
 from actions.models import Event, KeyFigure, Quote, Role
 from actors.models import Sector, Status, Territory
+from cress.sitemaps import SITEMAPS
+from tests.api.test_open_data import sitemap_urls
 from tests.factories import (
     ActionFactory,
     OrganisationFactory,
@@ -16,6 +18,7 @@ from tests.factories import (
 )
 
 DRAFT = Status.DRAFT
+SITEMAP_SECTIONS = [f"/sitemap-{section}.xml" for section in SITEMAPS]
 MARKERS = [
     "zorglubprogramme", "zorglubactionsousprogramme", "zorglubpartenariatprogramme", "zorglubchiffreprogramme",
     "zorglubevenementprogramme", "zorglubactionbrouillon", "zorglubpartenariataction", "zorglubsousaction",
@@ -66,7 +69,7 @@ def public_urls(drafts):
         f"/actions/?acteur={actor.slug}", "/actions/?secteur=handicap", "/partenaires/", actor.get_absolute_url(),
         programme.get_absolute_url(), action.get_absolute_url(), partner.get_absolute_url(), "/territoires/",
         "/territoires/50129/", "/territoires/50502/", "/territoires/50/", "/territoires/region-25/", "/territoires/region-28/",
-        "/secteurs/handicap/", "/flux/", "/sitemap.xml", "/acteurs/?format=csv", "/actions/?format=csv",
+        "/secteurs/handicap/", "/flux/", "/sitemap.xml", *SITEMAP_SECTIONS, "/acteurs/?format=csv", "/actions/?format=csv",
         "/api/v1/acteurs/?page_size=100", "/api/v1/actions/?page_size=100", "/api/v1/programmes/?page_size=100",
         "/api/v1/organisations/?page_size=100", f"/api/v1/acteurs/{actor.slug}/",
         f"/api/v1/actions/{action.slug}/", f"/api/v1/programmes/{programme.slug}/",
@@ -94,8 +97,9 @@ def test_no_public_output_shows_a_draft(drafts, client):
         assert leaked == [], f"{url} montre {leaked}"
         checked += 1
     assert checked == len(public_urls(drafts))
-    assert "/territoires/50502/" not in body(client.get("/sitemap.xml")), "a commune whose only content is a draft"
-    assert "/territoires/50129/" in body(client.get("/sitemap.xml"))
+    sitemap = sitemap_urls(client)
+    assert "/territoires/50502/" not in sitemap, "a commune whose only content is a draft"
+    assert "/territoires/50129/" in sitemap
     listed = {c.key for c in client.get("/territoires/").context["page_obj"].paginator.object_list}
     assert "50129" in listed and "50502" not in listed
 

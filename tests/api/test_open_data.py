@@ -227,13 +227,26 @@ def test_pages_have_canonical_and_opengraph(directory, client):
     assert 'property="og:description"' in html and 'name="description"' in html
 
 
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def sitemap_pages(client):
+    """The addresses of the sitemap pages the index lists."""
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
+    return [s.find("s:loc", SITEMAP_NS).text.replace("http://testserver", "") for s in index.findall("s:sitemap", SITEMAP_NS)]
+
+
 def sitemap_urls(client):
-    root = ET.fromstring(client.get("/sitemap.xml").content)
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    return {
-        u.find("s:loc", ns).text.replace("http://testserver", ""): u.find("s:lastmod", ns)
-        for u in root.findall("s:url", ns)
-    }
+    """{address: lastmod element} over every page of the sitemap."""
+    urls = {}
+    for page in sitemap_pages(client):
+        root = ET.fromstring(client.get(page).content)
+        urls |= {
+            u.find("s:loc", SITEMAP_NS).text.replace("http://testserver", ""): u.find("s:lastmod", SITEMAP_NS)
+            for u in root.findall("s:url", SITEMAP_NS)
+        }
+    return urls
 
 
 @pytest.mark.django_db
@@ -298,3 +311,32 @@ def test_sitemap_lists_communes_that_have_published_actions(directory, client):
     urls = sitemap_urls(client)
     assert "/territoires/14371-deleguee/" in urls and "/territoires/14287/" in urls
     assert "/territoires/50001/" not in urls
+
+
+@pytest.mark.django_db
+def test_sitemap_is_an_index_of_pages_of_bounded_size(directory, client, monkeypatch):
+    from cress import sitemaps
+
+    monkeypatch.setattr(sitemaps.ActionSitemap, "limit", 10)
+    pages = sitemap_pages(client)
+    action_pages = [p for p in pages if "sitemap-actions.xml" in p]
+    published = Action.objects.published().count()
+    assert len(action_pages) == -(-published // 10)
+    for page in action_pages:
+        assert len(ET.fromstring(client.get(page).content).findall("s:url", SITEMAP_NS)) <= 10
+    assert sitemaps.LIMIT == 50_000
+
+
+@pytest.mark.django_db
+def test_open_data_exports_leave_out_demonstration_data(directory, client):
+    """Demonstration pages are marked as such (and listed in the sitemap like any page);
+    the feed and the data·inclusion export never carry them; the API and CSV flag them."""
+    from actions import demo_data
+
+    demo_data.generate(3, seed=7, workers=1)
+    assert "Fiche de démonstration" in client.get("/acteurs/demo-acteur-0/").content.decode()
+    assert any("/acteurs/demo-acteur-0/" in url for url in sitemap_urls(client))
+    assert "Démo" not in client.get("/flux/").content.decode()
+    demo = client.get("/api/v1/acteurs/demo-acteur-0/").json()
+    assert demo["demonstration"] is True and demo["name"].startswith("Démo · ")
+    assert not any(s["id"].startswith("demo-") for s in client.get("/api/v1/data-inclusion/structures/").json())

@@ -95,7 +95,7 @@ def test_documents_follow_every_edit_and_names_rank_first(directory):
     from actors.models import Status
     from tests.factories import ActionFactory, OrganisationFactory, ProgrammeFactory
 
-    by_name = OrganisationFactory(name="Atelier Zinzolin", slug="atelier-zinzolin")
+    OrganisationFactory(name="Atelier Zinzolin", slug="atelier-zinzolin")
     doer = OrganisationFactory(name="Association du quartier", slug="association-du-quartier")
     action = ActionFactory(programme=ProgrammeFactory(actor=doer), title="Chantier zinzolin")
 

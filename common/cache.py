@@ -1,0 +1,108 @@
+"""The content version and the cache of public pages.
+
+**Content version.** One counter, in the shared cache, that every change of content
+bumps (``bump``: connected to the saves and deletions of content models in
+``cress/apps.py``; bulk writers call it themselves). Cached answers are stored under the
+version they were computed for, so an edit makes every older answer unreachable at once:
+an editor sees their change on the public page immediately, on every worker and machine.
+
+**Page cache.** ``PublicPageCacheMiddleware`` keeps, for anonymous visitors, the last
+GET answer of each public page (HTML, JSON) with the version it was made for. The same
+version: served as is. An older one: the first request recomputes the page while, until
+it is done, the others get the older answer (one computation per page and version, never
+eight at once after an edit). It never stores an answer that sets a cookie, uses the CSRF
+token (a form), is not a 200, streams (CSV), asks not to be cached, or was made for
+someone logged in; the admin is never cached.
+"""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+
+VERSION_KEY = "contenu:version"
+PAGE_TIMEOUT = 60 * 60
+RECOMPUTE_LOCK_TIMEOUT = 30  # seconds: a recomputation that died frees the page after that
+NEVER_CACHED_PREFIXES = ("/admin/", "/sante/", "/static/")
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Link", "Allow", "Retry-After")
+
+
+def content_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A time in milliseconds: larger than any version a lost counter ever reached.
+        cache.add(VERSION_KEY, int(time.time() * 1000), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump(*args, **kwargs):
+    """Makes every cached answer stale (a signal receiver, or called directly)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version yet (or the cache lost it)
+        cache.set(VERSION_KEY, int(time.time() * 1000), timeout=None)
+
+
+def cached(key, compute, timeout=PAGE_TIMEOUT):
+    """``compute()``, kept under ``key`` for the current content version."""
+    full_key = f"v{content_version()}:{key}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, timeout)
+    return value
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def cacheable_request(self, request):
+        return (
+            settings.DIRECTORY_PAGE_CACHE
+            and request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path.startswith(NEVER_CACHED_PREFIXES)
+        )
+
+    @staticmethod
+    def replay(stored, state):
+        version, status, headers, content = stored
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        response["X-Cache"] = state
+        return response
+
+    def __call__(self, request):
+        if not self.cacheable_request(request):
+            return self.get_response(request)
+        version = content_version()
+        path = request.get_full_path()
+        key = f"page:{request.method}:{path}"
+        stored = cache.get(key)
+        if stored is not None:
+            if stored[0] == version:
+                return self.replay(stored, "hit")
+            if not cache.add(f"recompute:{version}:{key}", 1, RECOMPUTE_LOCK_TIMEOUT):
+                return self.replay(stored, "stale")  # another request is recomputing it
+        response = self.get_response(request)
+        if self.cacheable_response(request, response):
+            headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
+            cache.set(key, (version, response.status_code, headers, response.content), PAGE_TIMEOUT)
+            response["X-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def cacheable_response(request, response):
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_USED")
+            and "private" not in cache_control
+            and "no-store" not in cache_control
+        )
