@@ -22,6 +22,8 @@ install-test: $(VENV)/bin/activate
 	$(PY) -m pip install --quiet -e ".[test]"
 	npm ci --no-audit --no-fund --silent
 
+# make run is for a laptop: debug on (a throw-away secret key), SQLite unless DATABASE_URL.
+run: export DJANGO_DEBUG = 1
 run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_directory
@@ -32,11 +34,13 @@ run: install
 	@echo "                      (puis, dans l'administration, ajoutez les comptes de l'équipe"
 	@echo "                      au groupe « Éditeurs » ou « Administrateurs »)"
 	@echo ""
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: install-test
 	$(VENV)/bin/ruff check .
 
+# The suite runs with debug off, as in production: a secret key of its own for this run.
+test: export DJANGO_SECRET_KEY ?= $(shell $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))")
 test: install-test
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from actors.admin import DepartementFilter, PublishableAdmin
 from actors.extensions import organisation_inlines
+from common.admin import ConcurrencyGuard, HistoryAdmin
 
 from .models import Action, Event, KeyFigure, Partnership, Programme, Quote
 
@@ -122,7 +123,7 @@ class ActionAdmin(PublishableAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(ConcurrencyGuard, HistoryAdmin):
     list_display = ["organisation", "role", "programme", "action", "detail"]
     list_filter = ["role"]
     search_fields = [
@@ -160,7 +161,7 @@ class EventAdmin(PublishableAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(admin.ModelAdmin):
+class QuoteAdmin(HistoryAdmin):
     list_display = ["person_name", "person_role", "actor", "short_text"]
     search_fields = ["person_name", "text"]
     list_select_related = ["actor"]
@@ -172,7 +173,7 @@ class QuoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(admin.ModelAdmin):
+class KeyFigureAdmin(HistoryAdmin):
     list_display = ["label", "display_value", "actor", "programme"]
     search_fields = ["label"]
     list_select_related = ["actor", "programme"]

@@ -95,7 +95,7 @@ def _own(model, ids):
 
 COLUMNS = {
     Programme: [f"{dimension}_from" for dimension in DIMENSIONS],
-    Action: [f"{dimension}_from" for dimension in DIMENSIONS] + ["first_year", "last_year"],
+    Action: [f"{dimension}_from" for dimension in DIMENSIONS] + ["first_year", "last_year", "actor"],
 }
 
 
@@ -121,11 +121,12 @@ def _store(model, computed):
         insert_rows(through, [item, target], sorted(wanted - stored))
     changed = {}
     for chunk in batched(ids, 2000):
-        for pk, *stored_values in model.objects.filter(pk__in=chunk).values_list("pk", *COLUMNS[model]):
+        columns = [f"{name}_id" if name == "actor" else name for name in COLUMNS[model]]
+        for pk, *stored_values in model.objects.filter(pk__in=chunk).values_list("pk", *columns):
             values = computed[pk]
             new = [values[dimension][1] for dimension in DIMENSIONS]
             if model is Action:
-                new += list(values["years"])
+                new += [*values["years"], values["actor"]]
             if stored_values != new:
                 changed[pk] = tuple(new)
     return changed
@@ -164,6 +165,7 @@ def _refresh_batch(actor_ids):
             for dimension in DIMENSIONS
         }
         action_values[pk]["years"] = years(action) if action["start_year"] is not None else years(programme)
+        action_values[pk]["actor"] = programme["actor_id"]
     columns = {Programme: _store(Programme, programme_values), Action: _store(Action, action_values)}
     documents.store(
         actor_ids,
@@ -179,7 +181,7 @@ def _refresh_batch(actor_ids):
 def refresh(actor_ids):
     """Computes and stores the coverage of every programme and action of these actors."""
     ids = sorted({pk for pk in actor_ids if pk is not None})
-    if not ids:
+    if not ids or getattr(_state, "suspended", False):
         return
     pending = getattr(_state, "pending", None)
     if pending is not None:
@@ -204,6 +206,18 @@ def deferred():
     finally:
         _state.pending = None
     refresh(pending)
+
+
+@contextmanager
+def suspended():
+    """Within this block, saves do not refresh anything (a restore loads rows that carry
+    their derived values; ``rebuild()`` follows)."""
+    previous = getattr(_state, "suspended", False)
+    _state.suspended = True
+    try:
+        yield
+    finally:
+        _state.suspended = previous
 
 
 def rebuild():

@@ -231,7 +231,7 @@ def _chunk(start, size, seed, places, sectors, publics, partners):
         for n in range(ACTIONS_PER_PROGRAMME):
             dated = rng.random() < 0.3
             actions.append(Action(
-                programme=programme, order=n + 1, status=Status.PUBLISHED,
+                programme=programme, actor_id=programme.actor_id, order=n + 1, status=Status.PUBLISHED,
                 title=f"{rng.choice(VERBS)} : {rng.choice(TOPICS)} (action {n + 1})",
                 slug=f"{programme.slug}-action-{n + 1}",
                 description=f"Action fictive de démonstration autour de {rng.choice(TOPICS)}.",

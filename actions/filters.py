@@ -26,7 +26,7 @@ class ActionFilterSet(CoverageFilterSet):
 
     acteur = django_filters.ModelChoiceFilter(
         label="Acteur",
-        field_name="programme__actor",
+        field_name="actor",
         to_field_name="slug",
         queryset=Organisation.objects.actors().published(),
         empty_label="Tous les acteurs",
@@ -55,17 +55,15 @@ class ActionFilterSet(CoverageFilterSet):
     def facet_acteur(self, base):
         """The actors with the most actions in the list (not one choice per actor: there
         may be 100,000), plus the one selected."""
-        top = list(
-            base.values_list("programme__actor__slug", "programme__actor__name")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "programme__actor__name")[:TOP_ACTORS]
-        )
-        choices = [(slug, name) for slug, name, _ in top]
-        counts = {slug: n for slug, _, n in top}
+        top = list(base.values_list("actor_id").annotate(n=Count("pk")).order_by("-n", "actor_id")[:TOP_ACTORS])
+        actors = {pk: (slug, name) for pk, slug, name in
+                  Organisation.objects.filter(pk__in=[pk for pk, _ in top]).values_list("pk", "slug", "name")}  # fmt: skip
+        choices = [actors[pk] for pk, _ in top]
+        counts = {actors[pk][0]: n for pk, n in top}
         selected = self.selected("acteur")
         if selected is not None and selected.slug not in counts:
             choices.append((selected.slug, selected.name))
-            counts[selected.slug] = base.filter(programme__actor=selected).count()
+            counts[selected.slug] = base.filter(actor=selected).count()
         facet = self.choice_facet("acteur", choices, counts)
         for choice in facet.choices:
             choice.selected = selected is not None and choice.value == selected.slug

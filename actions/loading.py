@@ -72,6 +72,8 @@ class ContentLoader:
     def __init__(self, data, reset=False):
         self.data = data
         self.reset = reset
+        # What the history of each object says about this change.
+        self.reason = "Faits de la source remis (load_directory --reset)" if reset else "Chargement du contenu source (load_directory)"
         self.report = Report()
         self._territories = {}
 
@@ -102,6 +104,7 @@ class ContentLoader:
             if hasattr(obj, "status"):
                 obj.status = Status.PUBLISHED
             obj.full_clean()
+            obj._change_reason = self.reason
             obj.save()
             for name, ids in m2m.items():
                 getattr(obj, name).set(ids)
@@ -119,6 +122,7 @@ class ContentLoader:
                 setattr(obj, name, value)
         if changes:
             obj.full_clean()
+            obj._change_reason = self.reason
             obj.save()
         for name, ids in m2m.items():
             current = set(getattr(obj, name).values_list("pk", flat=True))

@@ -9,8 +9,8 @@ Used by the data migration ``actions/0002_staff_groups`` (with the historical ap
 registry) and by tests after a database flush.
 """
 
-EDITORS = "Éditeurs"
-ADMINISTRATORS = "Administrateurs"
+from common.staff import ADMINISTRATORS, EDITORS
+
 CONTENT_APPS = ["actors", "actions"]
 READ_ONLY_MODELS = {"territory"}
 
@@ -32,7 +32,8 @@ def sync_staff_groups(apps):
     for permission in Permission.objects.filter(content_type__app_label__in=CONTENT_APPS):
         verb = permission.codename.split("_", 1)[0]
         model = permission.content_type.model
-        if verb == "view" or (verb in {"add", "change"} and model not in READ_ONLY_MODELS):
+        read_only = model in READ_ONLY_MODELS or model.startswith("historical")  # history: read, never write
+        if verb == "view" or (verb in {"add", "change"} and not read_only):
             allowed.append(permission)
     editors.permissions.set(allowed)
 

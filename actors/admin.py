@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.db import models
 from django.utils.html import format_html
 
+from common.admin import ConcurrencyGuard, HistoryAdmin
+
 from .extensions import organisation_inlines
 from .filters import DEPARTEMENTS
 from .models import (
@@ -33,8 +35,9 @@ class DepartementFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PublishableAdmin(admin.ModelAdmin):
-    """Bulk publication actions, a public link, and the status in the list."""
+class PublishableAdmin(ConcurrencyGuard, HistoryAdmin):
+    """Bulk publication actions, a public link, the status in the list; history with
+    restore for administrators; no lost update (common/admin.py)."""
 
     actions = ["publish", "unpublish", "archive"]
     list_per_page = 50
@@ -79,14 +82,14 @@ class TerritoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(HistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Public)
-class PublicAdmin(admin.ModelAdmin):
+class PublicAdmin(HistoryAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

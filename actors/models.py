@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .search import Searchable
 from .validators import validate_rna, validate_siren, validate_siret
@@ -32,6 +33,18 @@ class VisibilityQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         return self if is_staff(user) else self.published()
+
+
+# What no history records: values derived by the code (search documents, coverage),
+# recomputed, never edited.
+DERIVED_FIELDS = ["search_vector", "search_stems", "search_name_stems"]
+
+
+def history(searchable=False, **kwargs):
+    """The history of a content model: who changed what, when (django-simple-history);
+    ``searchable``: the model has a stored search document, left out."""
+    excluded = [*(DERIVED_FIELDS if searchable else []), *kwargs.pop("excluded_fields", [])]
+    return HistoricalRecords(excluded_fields=excluded, cascade_delete_history=False, **kwargs)
 
 
 class PublishableQuerySet(VisibilityQuerySet):
@@ -285,6 +298,8 @@ class Vocabulary(models.Model):
 class Sector(Vocabulary):
     """Sector or theme (services à la personne, insertion par l'activité économique…)."""
 
+    history = HistoricalRecords()
+
     class Meta(Vocabulary.Meta):
         verbose_name = "secteur"
         verbose_name_plural = "secteurs"
@@ -295,6 +310,8 @@ class Sector(Vocabulary):
 
 class Public(Vocabulary):
     """Public served (demandeurs d'emploi en insertion, personnes âgées…)."""
+
+    history = HistoricalRecords()
 
     class Meta(Vocabulary.Meta):
         verbose_name = "public"
@@ -553,6 +570,7 @@ class Organisation(Searchable, Publishable):
     )
 
     objects = OrganisationQuerySet.as_manager()
+    history = history(searchable=True, m2m_fields=[territories, sectors, publics])
 
     class Meta:
         verbose_name = "organisation"

@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/run.py                       # PostgreSQL, the three sizes
     .venv/bin/python benchmarks/run.py --sizes 1000 --database sqlite
+    .venv/bin/python benchmarks/run.py --sizes 100000 --mix 60 --connections 64   # the load run
 
 For each size it generates (or reuses) a database of that many synthetic actors
 (``generate_demo_data``, seed 1; PostgreSQL: ``annuaire_bench_<size>``, created with the
@@ -277,6 +278,43 @@ def measure(database, size, duration, connections):
     return {"size": size, "generation_s": generation, "pages": rows, "csv": csv, "worker_peak_mb": memory}
 
 
+MIX = [
+    # (weight, paths): what visitors ask for, roughly
+    (20, "{profiles}"), (8, ["/"]), (10, ["/acteurs/", "/acteurs/?departement=14", "/acteurs/?departement=50&secteur=handicap",
+     "/acteurs/?q=insertion", "/acteurs/?commune=14118", "/acteurs/?famille=cooperative&page=3"]),
+    (8, ["/actions/", "/actions/?departement=61", "/actions/?secteur=petite-enfance", "/actions/?annee=2010"]),
+    (4, ["/recherche/?q=insertion", "/recherche/?q=jardins", "/recherche/?q=caen"]),
+    (4, ["/territoires/", "/territoires/14/", "/territoires/14118/", "/territoires/50129/"]),
+    (4, ["/api/v1/acteurs/", "/api/v1/actions/?departement=14", "/api/v1/acteurs/?q=mobilite"]),
+    (2, ["/sitemap.xml", "/donnees/", "/partenaires/"]),
+]  # fmt: skip
+
+
+def mixed_load(database, size, duration, connections):
+    """The load run: ``connections`` connections for ``duration`` seconds over a weighted
+    mix of public pages (a thousand profiles among them)."""
+    url, generation = prepare(database, size)
+    env = {**base_env(url), "DIRECTORY_API_RATE": "1000000/minute"}  # measure the pages, not the throttle
+    manage(env, "collectstatic", "--no-input")
+    profiles = json.loads(run([PYTHON, "-c", QUERIES, "{}"], env=env).stdout)["profiles"]
+    random.Random(2).shuffle(profiles)
+    paths = []
+    for weight, choices in MIX:
+        if choices == "{profiles}":
+            choices = [f"/acteurs/{slug}/" for slug in profiles[:1000]] or ["/acteurs/uraf/"]
+        paths += [choices[i % len(choices)] for i in range(weight * max(1, len(choices) // 4 + 1))]
+    random.Random(3).shuffle(paths)
+    port = free_port()
+    server = start_server(env, port)
+    try:
+        result = load(port, paths, duration, connections)
+        memory = workers_peak_memory(server)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    return {"size": size, "duration_s": duration, "connections": connections, **result, "worker_peak_mb": memory}
+
+
 def table(result):
     floor = result["pages"]["plancher : vue minimale"]["rps"]
     lines = [
@@ -306,6 +344,8 @@ def main():
     parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--duration", type=int, default=8, help="secondes de charge par type de page")
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--mix", type=int, metavar="SECONDES",
+                        help="la course de charge : un mélange de pages publiques pendant ce temps")  # fmt: skip
     parser.add_argument("--output", type=Path)
     options = parser.parse_args()
     if not shutil.which("wrk"):
@@ -314,6 +354,11 @@ def main():
     results = {"date": time.strftime("%Y-%m-%d %H:%M"), "database": options.database, "machine": machine, "runs": []}
     for size in options.sizes:
         print(f"== {size} acteurs ({options.database})", flush=True)
+        if options.mix:
+            result = mixed_load(options.database, size, options.mix, options.connections)
+            results["runs"].append(result)
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+            continue
         result = measure(options.database, size, options.duration, options.connections)
         results["runs"].append(result)
         print(table(result), flush=True)

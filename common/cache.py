@@ -15,6 +15,7 @@ token (a form), is not a 200, streams (CSV), asks not to be cached, or was made 
 someone logged in; the admin is never cached.
 """
 
+import hashlib
 import time
 
 from django.conf import settings
@@ -24,7 +25,7 @@ from django.http import HttpResponse
 VERSION_KEY = "contenu:version"
 PAGE_TIMEOUT = 60 * 60
 RECOMPUTE_LOCK_TIMEOUT = 30  # seconds: a recomputation that died frees the page after that
-NEVER_CACHED_PREFIXES = ("/admin/", "/sante/", "/static/")
+NEVER_CACHED_PREFIXES = ("/sante/", "/static/")  # and the admin (settings.ADMIN_PATH)
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Link", "Allow", "Retry-After")
 
 
@@ -45,9 +46,14 @@ def bump(*args, **kwargs):
         cache.set(VERSION_KEY, int(time.time() * 1000), timeout=None)
 
 
+def digest(text):
+    """A short, safe cache key for any address (query strings may be long or odd)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
 def cached(key, compute, timeout=PAGE_TIMEOUT):
     """``compute()``, kept under ``key`` for the current content version."""
-    full_key = f"v{content_version()}:{key}"
+    full_key = f"v{content_version()}:{digest(key)}"
     value = cache.get(full_key)
     if value is None:
         value = compute()
@@ -64,7 +70,7 @@ class PublicPageCacheMiddleware:
             settings.DIRECTORY_PAGE_CACHE
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and not request.path.startswith(NEVER_CACHED_PREFIXES)
+            and not request.path.startswith((*NEVER_CACHED_PREFIXES, "/" + settings.ADMIN_PATH))
         )
 
     @staticmethod
@@ -81,7 +87,7 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         version = content_version()
         path = request.get_full_path()
-        key = f"page:{request.method}:{path}"
+        key = f"page:{request.method}:{digest(path)}"
         stored = cache.get(key)
         if stored is not None:
             if stored[0] == version:

@@ -4,9 +4,14 @@ Everything that differs between a laptop and production is read from the environ
 
 - ``DATABASE_URL``: unset or empty -> a SQLite file (``db.sqlite3``) beside manage.py;
   ``postgres://user:pass@host:5432/name`` -> PostgreSQL through psycopg 3.
-- ``DJANGO_SECRET_KEY``: required in production; when unset a random key is made for
-  this process (sessions then do not survive a restart; ``check --deploy`` warns).
+- ``DJANGO_SECRET_KEY``: required whenever ``DEBUG`` is off (the start stops with a clear
+  message otherwise: a key drawn per process would break sessions and CSRF tokens across
+  gunicorn workers); in debug (``make run``) a random key is drawn.
 - ``DJANGO_DEBUG``: off unless set to ``1``.
+- ``DJANGO_ADMIN_PATH``: the administration's address (default ``admin/``).
+- ``DJANGO_PROXY_COUNT``: how many trusted proxies add ``X-Forwarded-For`` before the site
+  (default 1 with ``DJANGO_HTTPS``, else 0): the client address the admin door counts.
+- ``DJANGO_SESSION_HOURS``: how long a staff session lasts (default 8).
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated; defaults to localhost, 127.0.0.1, [::1].
 - ``DJANGO_HTTPS``: ``1`` behind an HTTPS proxy in production: SSL redirect, HSTS,
   secure cookies, trusted ``X-Forwarded-Proto``.
@@ -18,9 +23,12 @@ Everything that differs between a laptop and production is read from the environ
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -41,7 +49,16 @@ def env_list(name, default):
 
 
 DEBUG = env_flag("DJANGO_DEBUG")
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip() or get_random_secret_key()
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip()
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY n'est pas défini. Hors mode debug, la clé secrète est obligatoire et doit "
+            "être la même pour tous les processus (sinon sessions et jetons CSRF échouent au hasard). "
+            "Créez-en une avec : python3 -c \"import secrets; print(secrets.token_urlsafe(50))\" puis "
+            "exportez DJANGO_SECRET_KEY=… (ou lancez « make run », qui tourne en mode debug)."
+        )
+    SECRET_KEY = get_random_secret_key()  # debug only: a throw-away key for this process
 SECRET_KEY_FROM_ENVIRONMENT = bool(os.environ.get("DJANGO_SECRET_KEY", "").strip())
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -58,6 +75,8 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "simple_history",
+    "axes",
     "common",
     "actors",
     "actions",
@@ -68,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above the page cache: what must be on every answer, served from the cache or not.
+    "common.security.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     # Anonymous visitors' public pages, from the shared cache (common/cache.py).
@@ -78,6 +98,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: counts failed admin logins (the admin door).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cress.urls"
@@ -128,6 +151,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out account or address
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -156,6 +184,28 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+CSRF_FAILURE_VIEW = "cress.views.csrf_failure"
+ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip().strip("/") + "/"
+
+# Staff sessions: stored in the database (shared by every worker), ending after a working
+# day and when the browser closes.
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_HOURS", "8")) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# The admin door (django-axes, its database handler: one count for every worker): after 5
+# failed logins for an account or from an address, 15 minutes of lockout; an
+# « Administrateur » unlocks in the admin (« Tentatives d'accès ») or with
+# ``manage.py axes_reset``.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_TEMPLATE = "errors/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1" if env_flag("DJANGO_HTTPS") else "0"))
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# History of staff edits (django-simple-history).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # HTTPS hardening, for production behind a TLS-terminating proxy.
 if env_flag("DJANGO_HTTPS"):
@@ -168,7 +218,33 @@ if env_flag("DJANGO_HTTPS"):
     CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): nothing inline on public pages, nothing from
+# elsewhere but the map tiles; never framed. The admin also allows inline styles
+# (common/security.py). The map's tile address is configurable (DIRECTORY_TILE_URL).
+DIRECTORY_TILE_URL = os.environ.get("DIRECTORY_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+_tile_origin = "/".join(DIRECTORY_TILE_URL.split("/")[:3]).replace("{s}.", "*.")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", _tile_origin],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Browser features the site never uses.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=()"
+)
 
 LOGGING = {
     "version": 1,
@@ -198,6 +274,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "common.pagination.DirectoryPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Anonymous clients, per address, counted in the shared cache; a 429 carries Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("DIRECTORY_API_RATE", "600/minute")},
+    "NUM_PROXIES": int(os.environ.get("DJANGO_PROXY_COUNT", "1" if env_flag("DJANGO_HTTPS") else "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API de l'annuaire ESS Basse-Normandie",

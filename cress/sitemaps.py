@@ -12,7 +12,9 @@ from actors.models import Organisation, Sector, Territory, TerritoryKind
 
 from . import places
 
-LIMIT = 50_000  # addresses per sitemap page (sitemaps.org)
+# Addresses per sitemap page: sitemaps.org allows 50,000; 5,000 keeps each page small
+# (about half a megabyte) to build, cache and send.
+LIMIT = 5_000
 
 
 class StaticSitemap(Sitemap):

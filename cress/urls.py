@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -29,8 +30,11 @@ urlpatterns = [
          name="sitemap"),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("admin/", admin.site.urls),
+    path("sante/", views.health, name="health"),
+    path(settings.ADMIN_PATH, admin.site.urls),
 ]
 
+handler400 = "cress.views.bad_request"
+handler403 = "cress.views.permission_denied"
 handler404 = "cress.views.page_not_found"
 handler500 = "cress.views.server_error"

@@ -1,6 +1,9 @@
 """Site-wide pages: home, search across kinds, territories, sectors, open data, errors."""
 
-from django.http import HttpResponse
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
@@ -153,12 +156,46 @@ def sector_detail(request, slug):
     )
 
 
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)
+
+
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+@require_GET
+def health(request):
+    """/sante/ for the proxy or load balancer: the database and the cache answer (200) or
+    not (503). No page is rendered; never cached."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["base_de_donnees"] = "ok"
+    except Exception as error:  # noqa: BLE001 - any failure is the answer
+        checks["base_de_donnees"] = f"erreur : {error.__class__.__name__}"
+    try:
+        cache.set("sante", "ok", 10)
+        checks["cache"] = "ok" if cache.get("sante") == "ok" else "erreur : lecture"
+    except Exception as error:  # noqa: BLE001
+        checks["cache"] = f"erreur : {error.__class__.__name__}"
+    healthy = all(value == "ok" for value in checks.values())
+    response = JsonResponse({"etat": "ok" if healthy else "degrade", **checks}, status=200 if healthy else 503)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def open_data(request):
@@ -179,7 +216,7 @@ def open_data(request):
 def robots_txt(request):
     lines = [
         "User-agent: *",
-        "Disallow: /admin/",
+        f"Disallow: /{settings.ADMIN_PATH}",
         "Disallow: /recherche/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]

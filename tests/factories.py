@@ -156,12 +156,14 @@ def bulk_actors(count, prefix="acteur-en-masse", places=(), sectors=(), actions_
         for actor in actors
     )  # fmt: skip
     firsts = Action.objects.bulk_create(
-        Action(programme=programme, title=f"Action {programme.slug}", slug=f"action-0-{programme.slug}",
+        Action(programme=programme, actor_id=programme.actor_id, title=f"Action {programme.slug}",
+               slug=f"action-0-{programme.slug}",
                status=Status.PUBLISHED, order=0)
         for programme in programmes
     )  # fmt: skip
     actions = firsts + Action.objects.bulk_create(
-        Action(programme=first.programme, parent=first, title=f"Action {first.programme.slug} — {n}",
+        Action(programme=first.programme, actor_id=first.actor_id, parent=first,
+               title=f"Action {first.programme.slug} — {n}",
                slug=f"action-{n}-{first.programme.slug}", status=Status.PUBLISHED, order=n)
         for first in firsts for n in range(1, actions_per_actor)
     )  # fmt: skip

@@ -324,7 +324,7 @@ def test_sitemap_is_an_index_of_pages_of_bounded_size(directory, client, monkeyp
     assert len(action_pages) == -(-published // 10)
     for page in action_pages:
         assert len(ET.fromstring(client.get(page).content).findall("s:url", SITEMAP_NS)) <= 10
-    assert sitemaps.LIMIT == 50_000
+    assert sitemaps.LIMIT <= 50_000
 
 
 @pytest.mark.django_db

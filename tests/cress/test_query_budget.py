@@ -22,9 +22,9 @@ PAGES = {
     "actor list, by commune": ("/acteurs/?commune=14371", 11),
     "actor list, last page": ("/acteurs/?page=999", 10),
     "actor profile": ("/acteurs/mutualite-francaise-du-calvados/", 10),
-    "action list": ("/actions/", 11),
+    "action list": ("/actions/", 12),
     "action list, filtered": ("/actions/?departement=14&secteur=petite-enfance&public=jeunes-enfants-et-familles"
-                              "&acteur=mutualite-francaise-du-calvados&annee=2008&q=garderie", 12),
+                              "&acteur=mutualite-francaise-du-calvados&annee=2008&q=garderie", 13),
     "action detail": ("/actions/halte-garderie-itinerante/", 5),
     "programme detail": ("/actions/programmes/coorace-programme-d-actions/", 7),
     "event detail": ("/actions/evenements/journee-d-echanges-paris-29-novembre/", 3),

@@ -29,7 +29,7 @@ def run(code_or_args, **env):
 
 
 def test_defaults_are_safe_and_french():
-    result = run(PRINT_SETTINGS, DATABASE_URL="")
+    result = run(PRINT_SETTINGS, DATABASE_URL="", DJANGO_SECRET_KEY="k" * 60)
     values = json.loads(result.stdout)
     assert values == {
         "engine": "django.db.backends.sqlite3",
@@ -44,6 +44,7 @@ def test_database_url_switches_to_postgresql_and_hosts_are_read():
     result = run(
         PRINT_SETTINGS,
         DATABASE_URL="postgres://u:p@127.0.0.1:5432/x",
+        DJANGO_SECRET_KEY="k" * 60,
         DJANGO_ALLOWED_HOSTS="a.example, b.example",
         DJANGO_DEBUG="1",
     )
@@ -63,7 +64,7 @@ def test_production_deploy_check_passes():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_deploy_check_warns_without_a_secret_key():
-    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], DJANGO_HTTPS="1")
+def test_deploy_check_warns_without_a_secret_key_in_debug():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], DJANGO_HTTPS="1", DJANGO_DEBUG="1")
     assert result.returncode != 0
     assert "cress.W001" in result.stdout + result.stderr

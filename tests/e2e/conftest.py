@@ -59,6 +59,16 @@ def vnu_jar():
 
 
 @pytest.fixture
+def audit_page(browser):
+    """A page whose context lets the auditors inject their script (axe-core): the site's
+    Content-Security-Policy forbids inline scripts, rightly. Journeys use ``page``, under
+    the policy, and check that nothing is refused."""
+    context = browser.new_context(bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
 def site(live_server, transactional_db, directory):
     """The live server's base URL, with the real content loaded."""
     return live_server.url

@@ -16,7 +16,8 @@ FOCUS_STYLE_JS = """() => { const s = getComputedStyle(document.activeElement);
           outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0, shadow: s.boxShadow !== 'none'}; }"""
 
 
-def test_axe_and_essentials_on_every_page_type(site, page, axe_source):
+def test_axe_and_essentials_on_every_page_type(site, audit_page, axe_source):
+    page = audit_page
     titles = {}
     rules_run = set()
     for name, url in PAGE_TYPES.items():

@@ -49,7 +49,9 @@ def visitor_journey(page, site, check_overflow=False):
 
 
 def test_visitor_journey(site, page):
+    violations = csp_violations(page)
     visitor_journey(page, site)
+    assert violations == []
 
 
 def test_visitor_journey_on_a_phone(site, page):
@@ -132,7 +134,15 @@ def select2(page, field_id, text, option):
     page.locator(".select2-results__option", has_text=option).first.click()
 
 
+def csp_violations(page):
+    """Collects what the browser refuses under the Content-Security-Policy."""
+    violations = []
+    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+    return violations
+
+
 def test_editor_publishes_an_actor_that_appears_on_the_public_list(site, page):
+    violations = csp_violations(page)
     sync_staff_groups(apps)
     password = secrets.token_urlsafe(16)
     editor = User.objects.create_user("editrice", password=password, is_staff=True)
@@ -203,3 +213,9 @@ def test_editor_publishes_an_actor_that_appears_on_the_public_list(site, page):
     assert not any("Supprimer" in o for o in options)
     response = page.goto(page.url.rstrip("/").rsplit("/", 1)[0] + "/delete/")
     assert response.status == 403
+    # The history of what she did, and no script or style the policy had to refuse.
+    page.goto(site + "/admin/actors/organisation/?q=Crèche")
+    page.get_by_role("link", name="Crèche coopérative d'Orbec").first.click()
+    page.get_by_role("link", name="Historique").click()
+    expect(page.locator("#content")).to_contain_text("editrice")
+    assert violations == []

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from actions import coverage
+from common.cache import bump
+
+
+class Command(BaseCommand):
+    help = (
+        "Restaure une sauvegarde JSON (faite par « dumpdata actors actions auth.user auth.group "
+        "--natural-foreign --natural-primary ») dans une base migrée et vide : contenus, historique, "
+        "comptes. L'historique n'enregistre pas la restauration comme des modifications ; la couverture "
+        "et les documents de recherche sont recalculés à la fin."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("fichiers", nargs="+", help="Fichier(s) de sauvegarde JSON.")
+
+    def handle(self, *args, fichiers, **options):
+        enabled = getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+        settings.SIMPLE_HISTORY_ENABLED = False  # the history is in the file, not in this load
+        try:
+            with coverage.suspended():
+                call_command("loaddata", *fichiers, verbosity=options["verbosity"])
+        finally:
+            settings.SIMPLE_HISTORY_ENABLED = enabled
+        coverage.rebuild()
+        bump()
+        self.stdout.write(self.style.SUCCESS("Sauvegarde restaurée ; couverture et recherche recalculées."))
