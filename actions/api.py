@@ -66,7 +66,11 @@ class CoverageOriginField(serializers.Field):
         super().__init__(**kwargs)
 
     def to_representation(self, obj):
-        return {"territoires": obj.territories_from, "secteurs": obj.sectors_from, "publics": obj.publics_from}
+        return {
+            "territoires": obj.territories_from,
+            "secteurs": obj.sectors_from,
+            "publics": obj.publics_from,
+        }
 
 
 class ContentSerializer(PublicPageSerializer):

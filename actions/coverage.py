@@ -153,7 +153,8 @@ def _refresh_batch(actor_ids):
     for pk, programme in programmes.items():
         actor = actors.get(programme["actor_id"], dict.fromkeys(DIMENSIONS, frozenset()))
         programme_values[pk] = {
-            dimension: inherit(programme_own[pk][dimension], None, actor[dimension]) for dimension in DIMENSIONS
+            dimension: inherit(programme_own[pk][dimension], None, actor[dimension])
+            for dimension in DIMENSIONS
         }
     action_values = {}
     for pk, action in actions.items():
@@ -231,9 +232,13 @@ def refresh_never_computed():
     value); returns how many organisations were refreshed."""
     never = Q(search_vector__isnull=True, search_stems="")
     actor_ids = set(Organisation.objects.filter(never).values_list("pk", flat=True))
-    actor_ids |= set(Programme.objects.filter(Q(territories_from__isnull=True) | never).values_list("actor_id", flat=True))
     actor_ids |= set(
-        Action.objects.filter(Q(territories_from__isnull=True) | never).values_list("programme__actor_id", flat=True)
+        Programme.objects.filter(Q(territories_from__isnull=True) | never).values_list("actor_id", flat=True)
+    )
+    actor_ids |= set(
+        Action.objects.filter(Q(territories_from__isnull=True) | never).values_list(
+            "programme__actor_id", flat=True
+        )
     )
     refresh(actor_ids)
     return len(actor_ids)

@@ -51,7 +51,12 @@ VERBS = ["Accompagnement", "Création", "Animation", "Développement", "Soutien"
 FAMILIES = [EssFamily.ASSOCIATION] * 6 + [EssFamily.COOPERATIVE] * 2 + [EssFamily.MUTUELLE, EssFamily.FONDATION,
                                                                           EssFamily.ENTREPRISE]  # fmt: skip
 ROLES = [Role.PARTNER, Role.COFUNDER, Role.SIGNATORY, Role.PREMISES]
-PROGRAMME_KINDS = [ProgrammeKind.PROGRAMME, ProgrammeKind.ACTION_PLAN, ProgrammeKind.CALL, ProgrammeKind.AGREEMENT]
+PROGRAMME_KINDS = [
+    ProgrammeKind.PROGRAMME,
+    ProgrammeKind.ACTION_PLAN,
+    ProgrammeKind.CALL,
+    ProgrammeKind.AGREEMENT,
+]
 
 
 class Places:
@@ -67,7 +72,9 @@ class Places:
             Territory.objects.filter(key__in=["region-25", "region-28"]).values_list("pk", flat=True)
         )
         if not self.communes:
-            raise RuntimeError("Aucune commune : lancez d'abord « load_directory » (ou « import_territories »).")
+            raise RuntimeError(
+                "Aucune commune : lancez d'abord « load_directory » (ou « import_territories »)."
+            )
 
     def actor_area(self, rng):
         """70 % a commune, 20 % a département, 10 % a region."""
@@ -127,7 +134,11 @@ def generate(actors, seed=1, start=None, stdout=None, workers=3):
     data are the same whatever their number. Three processes keep this 2-core machine
     busiest: while one waits for PostgreSQL, another computes."""
     global _generation
-    first = start if start is not None else Organisation.objects.filter(is_demo=True, kind=OrganisationKind.ACTOR).count()
+    first = (
+        start
+        if start is not None
+        else Organisation.objects.filter(is_demo=True, kind=OrganisationKind.ACTOR).count()
+    )
     generation = Generation(actors, seed, first)
     tasks = list(enumerate(range(first, first + actors, CHUNK), start=1))
     written = generation.run(tasks[0])
@@ -162,7 +173,9 @@ def analyze():
     if connection.vendor == "postgresql":
         models = [Organisation, Programme, Action, Partnership]
         tables = [model._meta.db_table for model in models] + [
-            field.remote_field.through._meta.db_table for model in models for field in model._meta.many_to_many
+            field.remote_field.through._meta.db_table
+            for model in models
+            for field in model._meta.many_to_many
         ]
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))
@@ -171,7 +184,9 @@ def analyze():
 def _partners(seed, count, places):
     rng = random.Random(f"{seed}-partenaires")
     existing = list(
-        Organisation.objects.filter(is_demo=True).exclude(kind=OrganisationKind.ACTOR).values_list("pk", flat=True)
+        Organisation.objects.filter(is_demo=True)
+        .exclude(kind=OrganisationKind.ACTOR)
+        .values_list("pk", flat=True)
     )
     if len(existing) >= count:
         return existing
@@ -194,7 +209,14 @@ def _chunk(start, size, seed, places, sectors, publics, partners):
     for number in range(start, start + size):
         kind, topic = rng.choice(KINDS), rng.choice(TOPICS)
         area = places.actor_area(rng)
+        # A fictitious point in Basse-Normandie for most of them (the map's data).
+        position = (
+            (round(rng.uniform(48.45, 49.72), 6), round(rng.uniform(-1.85, 0.85), 6))
+            if rng.random() < 0.8
+            else (None, None)
+        )
         actors.append(Organisation(
+            latitude=position[0], longitude=position[1],
             name=f"{PREFIX}{kind} {topic} n° {number}", slug=f"demo-acteur-{number}", kind=OrganisationKind.ACTOR,
             family=rng.choice(FAMILIES), status=Status.PUBLISHED, is_demo=True,
             summary=f"Acteur fictif de démonstration : {topic}.",
@@ -206,7 +228,9 @@ def _chunk(start, size, seed, places, sectors, publics, partners):
         actor_publics.append(rng.sample(publics, rng.randint(0, 2)))
     actors = _bulk(Organisation, actors)
     rows = {}
-    for actor, area, own_sectors, own_publics in zip(actors, areas, actor_sectors, actor_publics, strict=True):
+    for actor, area, own_sectors, own_publics in zip(
+        actors, areas, actor_sectors, actor_publics, strict=True
+    ):
         rows.setdefault((Organisation, "territories"), []).extend((actor.pk, t) for t in area)
         rows.setdefault((Organisation, "sectors"), []).extend((actor.pk, s) for s in own_sectors)
         rows.setdefault((Organisation, "publics"), []).extend((actor.pk, p) for p in own_publics)
@@ -225,7 +249,9 @@ def _chunk(start, size, seed, places, sectors, publics, partners):
     actions = []
     for programme in programmes:
         if rng.random() < 0.3:
-            rows.setdefault((Programme, "territories"), []).append((programme.pk, rng.choice(places.communes)[0]))
+            rows.setdefault((Programme, "territories"), []).append(
+                (programme.pk, rng.choice(places.communes)[0])
+            )
         if rng.random() < 0.5:
             rows.setdefault((Programme, "sectors"), []).append((programme.pk, rng.choice(sectors)))
         for n in range(ACTIONS_PER_PROGRAMME):
@@ -274,9 +300,11 @@ def delete():
             through = field.remote_field.through
             removed.setdefault("liens", 0)
             removed["liens"] += _delete(through, **{f"{field.m2m_field_name()}__{prefix}is_demo": True})
-    removed["partenariats"] = _delete(Partnership, organisation__is_demo=True) + _delete(
-        Partnership, programme__actor__is_demo=True
-    ) + _delete(Partnership, action__programme__actor__is_demo=True)
+    removed["partenariats"] = (
+        _delete(Partnership, organisation__is_demo=True)
+        + _delete(Partnership, programme__actor__is_demo=True)
+        + _delete(Partnership, action__programme__actor__is_demo=True)
+    )
     organisers = Event.organisers.field
     _delete(organisers.remote_field.through, **{f"{organisers.m2m_field_name()}__actor__is_demo": True})
     _delete(organisers.remote_field.through, **{f"{organisers.m2m_reverse_field_name()}__is_demo": True})
@@ -286,7 +314,9 @@ def delete():
     removed["actions"] = _delete(Action, programme__actor__is_demo=True)
     removed["programmes"] = _delete(Programme, actor__is_demo=True)
     for field in Organisation._meta.many_to_many:
-        removed["liens"] += _delete(field.remote_field.through, **{f"{field.m2m_field_name()}__is_demo": True})
+        removed["liens"] += _delete(
+            field.remote_field.through, **{f"{field.m2m_field_name()}__is_demo": True}
+        )
     Organisation.objects.filter(parent__is_demo=True, is_demo=False).update(parent=None)
     removed["organisations"] = _delete(Organisation, is_demo=True)
     assert not Organisation.objects.filter(demo).exists()

@@ -26,7 +26,9 @@ def _vocabulary_text(coverage, names):
     """{pk: names of its territories, sectors and publics} from ``coverage``
     ({pk: {"territories": ids, "sectors": ids, "publics": ids}})."""
     return {
-        pk: _join(*(names[dimension][target] for dimension, targets in dimensions.items() for target in targets))
+        pk: _join(
+            *(names[dimension][target] for dimension, targets in dimensions.items() for target in targets)
+        )
         for pk, dimensions in coverage.items()
     }
 
@@ -59,9 +61,13 @@ def store(actor_ids, coverage, columns):
     public_programmes = set(
         Programme.objects.filter(pk__in=list(programmes)).published().order_by().values_list("pk", flat=True)
     )
-    public_actions = set(Action.objects.filter(pk__in=list(actions)).published().order_by().values_list("pk", flat=True))
+    public_actions = set(
+        Action.objects.filter(pk__in=list(actions)).published().order_by().values_list("pk", flat=True)
+    )
 
-    territory_ids = {t for items in coverage.values() for values in items.values() for t in values["territories"]}
+    territory_ids = {
+        t for items in coverage.values() for values in items.values() for t in values["territories"]
+    }
     names = {
         "territories": dict(Territory.objects.filter(pk__in=territory_ids).values_list("pk", "name")),
         "sectors": dict(Sector.objects.values_list("pk", "name")),  # small tables, read whole

@@ -55,7 +55,9 @@ class ActionFilterSet(CoverageFilterSet):
     def facet_acteur(self, base):
         """The actors with the most actions in the list (not one choice per actor: there
         may be 100,000), plus the one selected."""
-        top = list(base.values_list("actor_id").annotate(n=Count("pk")).order_by("-n", "actor_id")[:TOP_ACTORS])
+        top = list(
+            base.values_list("actor_id").annotate(n=Count("pk")).order_by("-n", "actor_id")[:TOP_ACTORS]
+        )
         actors = {pk: (slug, name) for pk, slug, name in
                   Organisation.objects.filter(pk__in=[pk for pk, _ in top]).values_list("pk", "slug", "name")}  # fmt: skip
         choices = [actors[pk] for pk, _ in top]

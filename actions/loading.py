@@ -73,7 +73,11 @@ class ContentLoader:
         self.data = data
         self.reset = reset
         # What the history of each object says about this change.
-        self.reason = "Faits de la source remis (load_directory --reset)" if reset else "Chargement du contenu source (load_directory)"
+        self.reason = (
+            "Faits de la source remis (load_directory --reset)"
+            if reset
+            else "Chargement du contenu source (load_directory)"
+        )
         self.report = Report()
         self._territories = {}
 
@@ -89,8 +93,12 @@ class ContentLoader:
     def vocabularies(self, item):
         return {
             "territories": {self.territory(key).pk for key in item.get("territories", [])},
-            "sectors": set(Sector.objects.filter(slug__in=item.get("sectors", [])).values_list("pk", flat=True)),
-            "publics": set(Public.objects.filter(slug__in=item.get("publics", [])).values_list("pk", flat=True)),
+            "sectors": set(
+                Sector.objects.filter(slug__in=item.get("sectors", [])).values_list("pk", flat=True)
+            ),
+            "publics": set(
+                Public.objects.filter(slug__in=item.get("publics", [])).values_list("pk", flat=True)
+            ),
         }
 
     def sync(self, model, lookup, values, m2m=None, label=None, on_create=None):
@@ -115,7 +123,9 @@ class ContentLoader:
             return obj
         changes = []
         for name, value in values.items():
-            current = getattr(obj, f"{name}_id") if model._meta.get_field(name).is_relation else getattr(obj, name)
+            current = (
+                getattr(obj, f"{name}_id") if model._meta.get_field(name).is_relation else getattr(obj, name)
+            )
             wanted = value.pk if hasattr(value, "pk") else value
             if current != wanted:
                 changes.append((name, current, wanted))
@@ -173,6 +183,7 @@ class ContentLoader:
                     "description": item.get("description", ""),
                     "website": item.get("website", ""),
                     "source": source,
+                    "source_period": self.data.get("source_period", ""),
                     "parent": self.organisation(item.get("parent")),
                 },
                 self.vocabularies(item),
@@ -262,7 +273,13 @@ class ContentLoader:
                 "programme": Programme.objects.filter(slug=item.get("programme")).first(),
                 **period(item),
             },
-            {"organisers": set(Organisation.objects.filter(slug__in=item.get("organisers", [])).values_list("pk", flat=True))},
+            {
+                "organisers": set(
+                    Organisation.objects.filter(slug__in=item.get("organisers", [])).values_list(
+                        "pk", flat=True
+                    )
+                )
+            },
             label=item["title"],
         )
 

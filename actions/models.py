@@ -28,7 +28,9 @@ from actors.search import Searchable
 
 # What list pages never show: the stored search documents (large).
 LIST_DEFERRED = ("search_vector", "search_stems", "search_name_stems")
-ACTOR_DEFERRED = tuple(f"actor__{name}" for name in ("search_vector", "search_stems", "search_name_stems", "description"))
+ACTOR_DEFERRED = tuple(
+    f"actor__{name}" for name in ("search_vector", "search_stems", "search_name_stems", "description")
+)
 
 
 COVERAGE_COLUMNS = ["territories_from", "sectors_from", "publics_from"]
@@ -80,7 +82,11 @@ class Coverage(models.Model):
         if self.territories_from == Inheritance.PROGRAMME:
             return f"Territoires du programme : {item} n'en précise pas d'autres."
         if self.territories_from == Inheritance.ACTOR:
-            parents = "ni l'action ni son programme n'en précisent" if isinstance(self, Action) else f"{item} n'en précise pas"
+            parents = (
+                "ni l'action ni son programme n'en précisent"
+                if isinstance(self, Action)
+                else f"{item} n'en précise pas"
+            )
             return f"Territoires de l'acteur : {parents} d'autres."
         return ""
 
@@ -97,9 +103,9 @@ class ContentQuerySet(CoverageQuerySet):
         return self.prefetch_related(
             models.Prefetch(
                 "partnerships",
-                queryset=Partnership.objects.published().select_related("organisation").order_by(
-                    "role", "organisation__name", "pk"
-                ),
+                queryset=Partnership.objects.published()
+                .select_related("organisation")
+                .order_by("role", "organisation__name", "pk"),
                 to_attr="public_partnerships",
             )
         )
@@ -185,7 +191,9 @@ class Programme(PeriodMixin, Coverage, Searchable, Publishable):
     publics = models.ManyToManyField(Public, verbose_name="publics", blank=True, related_name="programmes")
 
     objects = ProgrammeQuerySet.as_manager()
-    history = history(searchable=True, m2m_fields=[territories, sectors, publics], excluded_fields=COVERAGE_COLUMNS)
+    history = history(
+        searchable=True, m2m_fields=[territories, sectors, publics], excluded_fields=COVERAGE_COLUMNS
+    )
 
     class Meta:
         verbose_name = "programme"
@@ -305,7 +313,9 @@ class Action(PeriodMixin, Coverage, Searchable, Publishable):
 
     def save(self, *args, **kwargs):
         if self.programme_id:
-            self.actor_id = Programme.objects.filter(pk=self.programme_id).values_list("actor_id", flat=True).first()
+            self.actor_id = (
+                Programme.objects.filter(pk=self.programme_id).values_list("actor_id", flat=True).first()
+            )
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "actor"}
         super().save(*args, **kwargs)
@@ -404,7 +414,7 @@ class Partnership(PeriodMixin, models.Model):
                 ),
                 violation_error_message="Un partenariat porte soit sur un programme, soit sur "
                 "une action, pas les deux.",
-            )
+            ),
         ]
 
     def __str__(self):
@@ -572,7 +582,8 @@ class KeyFigureQuerySet(VisibilityQuerySet):
     def published(self):
         """Its actor is published, and its programme too when it has one."""
         return self.filter(
-            Q(actor__status=Status.PUBLISHED) & (Q(programme__isnull=True) | published_programme("programme__"))
+            Q(actor__status=Status.PUBLISHED)
+            & (Q(programme__isnull=True) | published_programme("programme__"))
         )
 
 

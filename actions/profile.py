@@ -47,11 +47,11 @@ def actor_section(request, actor):
         .order_by("-start_year", "title")
         .prefetch_related(Prefetch("actions", queryset=visible_actions))
     )
-    # Two index lookups (the actor's programmes, their actions) rather than an OR across joins.
-    partnerships = partnerships_of(
-        user,
-        Q(programme_id__in=Programme.objects.filter(actor=actor).values("pk"))
-        | Q(action_id__in=Action.objects.filter(programme__actor=actor).values("pk")),
+    # Two index lookups (on the actor's programmes, on its actions) rather than one OR that
+    # PostgreSQL plans as a scan of every partnership and programme.
+    partnerships = sorted(
+        partnerships_of(user, Q(programme__actor=actor)) + partnerships_of(user, Q(action__actor=actor)),
+        key=lambda p: (p.role, p.organisation.name, p.pk),
     )
     attach_partners(programmes, partnerships)
     partners = {}
@@ -63,7 +63,9 @@ def actor_section(request, actor):
         "quotes": list(
             Quote.objects.visible_to(user).filter(actor=actor).select_related("event", "person_organisation")
         ),
-        "key_figures": list(KeyFigure.objects.visible_to(user).filter(actor=actor).select_related("programme")),
+        "key_figures": list(
+            KeyFigure.objects.visible_to(user).filter(actor=actor).select_related("programme")
+        ),
         "events": list(Event.objects.visible_to(user).filter(actor=actor).select_related("place")),
     }
 
@@ -72,7 +74,9 @@ def partner_section(request, partner):
     partnerships = (
         Partnership.objects.visible_to(request.user)
         .filter(organisation=partner)
-        .select_related("programme", "programme__actor", "action", "action__programme", "action__programme__actor")
+        .select_related(
+            "programme", "programme__actor", "action", "action__programme", "action__programme__actor"
+        )
         .order_by("role", "pk")
     )
     return {"partnerships": list(partnerships)}

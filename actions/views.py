@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from actors.dates import PartialDate, format_period
-from actors.views import join_texts, territories_prefetch, vocabulary_of
+from actors.views import NearbyMixin, join_texts, territories_prefetch, vocabulary_of
 from common import structured_data
 from common.listing import DirectoryListView
 
@@ -14,7 +14,7 @@ from .models import Action, Event, Inheritance, KeyFigure, Partnership, Programm
 from .profile import attach_partners, partnerships_of
 
 
-class ActionListView(DirectoryListView):
+class ActionListView(NearbyMixin, DirectoryListView):
     filterset_class = ActionFilterSet
     template_name = "actions/action_list.html"
     title = "Programmes et actions"
@@ -27,6 +27,10 @@ class ActionListView(DirectoryListView):
 
     def get_queryset(self):
         return Action.objects.published().for_list()
+
+    def position(self, action):
+        actor = action.programme.actor
+        return actor.latitude, actor.longitude
 
     def csv_rows(self, ids, site_url):
         dates = ["start_year", "start_month", "start_day", "end_year", "end_month", "end_day", "since"]
@@ -70,7 +74,9 @@ def programme_detail(request, slug):
     programme = get_object_or_404(
         Programme.objects.visible_to(request.user)
         .select_related("actor")
-        .prefetch_related(territories_prefetch("effective_territories"), Prefetch("actions", queryset=actions)),
+        .prefetch_related(
+            territories_prefetch("effective_territories"), Prefetch("actions", queryset=actions)
+        ),
         slug=slug,
     )
     partnerships = partnerships_of(request.user, Q(programme=programme) | Q(action__programme=programme))
@@ -133,8 +139,7 @@ def action_detail(request, slug):
 
 def event_detail(request, slug):
     event = get_object_or_404(
-        Event.objects.visible_to(request.user)
-        .select_related("actor", "place", "programme"),
+        Event.objects.visible_to(request.user).select_related("actor", "place", "programme"),
         slug=slug,
     )
     organisers = list(event.organisers.visible_to(request.user))

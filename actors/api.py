@@ -1,6 +1,9 @@
 """Read-only API of organisations and vocabularies (routed in cress/api_urls.py)."""
 
+from django.urls import reverse
 from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from common.api import PublicPageSerializer, ReadOnlyDirectoryViewSet
 
@@ -48,7 +51,9 @@ class OrganisationSerializer(PublicPageSerializer):
     secteurs = serializers.SlugRelatedField(source="sectors", slug_field="slug", many=True, read_only=True)
     publics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     demonstration = serializers.BooleanField(
-        source="is_demo", read_only=True, help_text="Fiche fictive de démonstration (jamais une donnée réelle)."
+        source="is_demo",
+        read_only=True,
+        help_text="Fiche fictive de démonstration (jamais une donnée réelle).",
     )
 
     class Meta:
@@ -60,11 +65,54 @@ class OrganisationSerializer(PublicPageSerializer):
         ]  # fmt: skip
 
 
+MAP_FEATURES = 2000  # at most, per answer: the map asks for its visible area
+
+
+class GeoJSONRenderer(JSONRenderer):
+    media_type = "application/geo+json"
+    format = "geojson"
+
+
 class ActorViewSet(ReadOnlyDirectoryViewSet):
-    """Les acteurs de l'ESS publiés ; mêmes filtres que la page /acteurs/."""
+    """Les acteurs de l'ESS publiés ; mêmes filtres que la page /acteurs/. Avec
+    ``?format=geojson`` : les acteurs placés sur la carte (au plus 2 000, dans la zone
+    ``bbox=ouest,sud,est,nord``), en GeoJSON."""
 
     serializer_class = OrganisationSerializer
     filterset_class = ActorFilterSet
+    renderer_classes = [JSONRenderer, GeoJSONRenderer]
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format != "geojson":
+            return super().list(request, *args, **kwargs)
+        placed = self.filter_queryset(self.get_queryset()).filter(
+            latitude__isnull=False, longitude__isnull=False
+        )
+        rows = list(
+            placed.order_by().values("slug", "name", "family", "latitude", "longitude", "commune__name")[
+                : MAP_FEATURES + 1
+            ]
+        )
+        page = request.build_absolute_uri("/")[:-1]
+        features = [
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [float(row["longitude"]), float(row["latitude"])],
+                },
+                "properties": {
+                    "slug": row["slug"],
+                    "nom": row["name"],
+                    "commune": row["commune__name"] or "",
+                    "url": page + reverse("actors:detail", args=[row["slug"]]),
+                },  # fmt: skip
+            }
+            for row in rows[:MAP_FEATURES]
+        ]
+        return Response(
+            {"type": "FeatureCollection", "features": features, "tronque": len(rows) > MAP_FEATURES}
+        )
 
     def get_queryset(self):
         return Organisation.objects.actors().published().select_related("parent").with_coverage()
@@ -76,7 +124,13 @@ class OrganisationViewSet(ReadOnlyDirectoryViewSet):
     serializer_class = OrganisationSerializer
 
     def get_queryset(self):
-        return Organisation.objects.partners().published().select_related("parent").with_coverage().order_by("name", "pk")
+        return (
+            Organisation.objects.partners()
+            .published()
+            .select_related("parent")
+            .with_coverage()
+            .order_by("name", "pk")
+        )
 
 
 class TerritoryViewSet(ReadOnlyDirectoryViewSet):

@@ -7,6 +7,10 @@ class ActorsConfig(AppConfig):
     verbose_name = "Acteurs et référentiels"
 
     def ready(self):
+        from common.admin import staff_dashboard
+
+        from .admin import actors_to_review
         from .territories import store_reach_after_migrate
 
+        staff_dashboard.append(actors_to_review)
         post_migrate.connect(store_reach_after_migrate, sender=self, dispatch_uid="territory-reach")

@@ -132,14 +132,22 @@ def period_constraints():
     the start year. For the ``Meta.constraints`` of every model using ``PeriodMixin``."""
     constraints = []
     for side, label in (("start", "début"), ("end", "fin")):
-        month_q = models.Q(**{f"{side}_month__isnull": True}) | models.Q(**{f"{side}_month__gte": 1, f"{side}_month__lte": 12})
+        month_q = models.Q(**{f"{side}_month__isnull": True}) | models.Q(
+            **{f"{side}_month__gte": 1, f"{side}_month__lte": 12}
+        )
         # (A NULL month would make each branch unknown, which a CHECK lets through: so the
         # month must be set explicitly for a day to pass.)
         has_month = {f"{side}_month__isnull": False}
         day_q = (
             models.Q(**{f"{side}_day__isnull": True})
-            | models.Q(**has_month, **{f"{side}_month__in": LONG_MONTHS, f"{side}_day__gte": 1, f"{side}_day__lte": 31})
-            | models.Q(**has_month, **{f"{side}_month__in": SHORT_MONTHS, f"{side}_day__gte": 1, f"{side}_day__lte": 30})
+            | models.Q(
+                **has_month,
+                **{f"{side}_month__in": LONG_MONTHS, f"{side}_day__gte": 1, f"{side}_day__lte": 31},
+            )
+            | models.Q(
+                **has_month,
+                **{f"{side}_month__in": SHORT_MONTHS, f"{side}_day__gte": 1, f"{side}_day__lte": 30},
+            )
             | models.Q(**has_month, **{f"{side}_month": 2, f"{side}_day__gte": 1, f"{side}_day__lte": 29})
         )
         lone_month_q = (
@@ -167,7 +175,9 @@ def period_constraints():
     no_end = models.Q(end_year__isnull=True, end_month__isnull=True, end_day__isnull=True)
     constraints += [
         models.CheckConstraint(
-            condition=models.Q(since=False) | models.Q(start_year__isnull=False) | models.Q(start_day__isnull=False),
+            condition=models.Q(since=False)
+            | models.Q(start_year__isnull=False)
+            | models.Q(start_day__isnull=False),
             name="%(app_label)s_%(class)s_since_needs_start",
             violation_error_message="« Depuis » demande une date de début.",
         ),

@@ -41,20 +41,33 @@ def vocabularies():
 
 
 class CommuneField(forms.CharField):
-    """An INSEE code, read as today's commune (a historic code gives its current commune)."""
+    """« Votre commune » : an INSEE code, a postcode or a name (accents and case free),
+    read as today's commune — a historic commune gives its current one."""
 
     default_error_messages = {
-        "unknown": "Commune inconnue : indiquez son code INSEE (par exemple 14118 pour Caen).",
+        "unknown": "Commune introuvable : indiquez son nom, son code postal ou son code INSEE "
+        "(par exemple « Caen », « 14000 » ou « 14118 »).",
+        "ambiguous": "Plusieurs communes correspondent à « %(value)s » : %(candidates)s. Précisez le code postal "
+        "ou choisissez-la dans la liste.",
     }
 
     def clean(self, value):
-        code = super().clean(value)
-        if not code:
+        text = (super().clean(value) or "").strip()
+        if not text:
             return None
-        commune = Territory.objects.resolve_commune(code.strip())
-        if commune is None:
+        communes = Territory.objects.find_communes(text)
+        if not communes:
             raise forms.ValidationError(self.error_messages["unknown"], code="unknown")
-        return commune
+        if len(communes) > 1:
+            candidates = ", ".join(
+                f"{c.name} ({c.parent.name if c.parent_id else c.code})" for c in communes[:8]
+            )
+            raise forms.ValidationError(
+                self.error_messages["ambiguous"],
+                code="ambiguous",
+                params={"value": text, "candidates": candidates},
+            )
+        return communes[0]
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -63,6 +76,36 @@ class CommuneFilter(django_filters.Filter):
     current commune)."""
 
     field_class = CommuneField
+
+
+class BBoxField(forms.CharField):
+    """``west,south,east,north`` in degrees (WGS 84): the map's visible area."""
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        try:
+            west, south, east, north = (float(part) for part in text.split(","))
+        except ValueError:
+            raise forms.ValidationError("La zone doit être « ouest,sud,est,nord » en degrés.") from None
+        if not (-180 <= west <= east <= 180 and -90 <= south <= north <= 90):
+            raise forms.ValidationError("La zone demandée n'existe pas (ouest ≤ est, sud ≤ nord, en degrés).")
+        return west, south, east, north
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class BBoxFilter(django_filters.Filter):
+    """``?bbox=ouest,sud,est,nord``: only what is placed in that area (the map asks for
+    what it shows)."""
+
+    field_class = BBoxField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        west, south, east, north = value
+        return qs.filter(latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east)
 
 
 class CoverageFilterSet(FacetedFilterSet):
@@ -74,11 +117,13 @@ class CoverageFilterSet(FacetedFilterSet):
         label="Département", choices=DEPARTEMENTS, method="filter_departement",
         empty_label="Tous les départements",
     )  # fmt: skip
-    commune = CommuneFilter(label="Commune", method="filter_commune", max_length=5)
+    commune = CommuneFilter(label="Votre commune", method="filter_commune", max_length=80)
     secteur = django_filters.ChoiceFilter(
         label="Secteur", method="filter_sector", empty_label="Tous les secteurs"
     )
-    public = django_filters.ChoiceFilter(label="Public", method="filter_public", empty_label="Tous les publics")
+    public = django_filters.ChoiceFilter(
+        label="Public", method="filter_public", empty_label="Tous les publics"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,6 +143,18 @@ class CoverageFilterSet(FacetedFilterSet):
     def filter_commune(self, queryset, name, commune):
         return queryset.in_territory(commune)
 
+    def filter_queryset(self, queryset):
+        """Near a commune, without another order asked for: what is located in the commune
+        first, then in its département, then in the region."""
+        commune = self.selected("commune")
+        searching = bool((self.form.cleaned_data.get("q") or "").strip())
+        if commune is None or self.form.cleaned_data.get("tri") or searching:
+            return super().filter_queryset(queryset)
+        queryset = super().filter_queryset(queryset)
+        return queryset.annotate(scope_level=queryset.scope_in(commune)).order_by(
+            "scope_level", *self.default_ordering, "pk"
+        )
+
     def filter_sector(self, queryset, name, value: str):
         return queryset.with_sector(value)
 
@@ -106,7 +163,9 @@ class CoverageFilterSet(FacetedFilterSet):
 
     # --- facets (one grouped query each)
     def facet_departement(self, base):
-        return self.choice_facet("departement", DEPARTEMENTS, base.count_by_departement([c for c, _ in DEPARTEMENTS]))
+        return self.choice_facet(
+            "departement", DEPARTEMENTS, base.count_by_departement([c for c, _ in DEPARTEMENTS])
+        )
 
     def facet_secteur(self, base):
         return self.choice_facet("secteur", self.vocabularies["secteur"], base.count_by_vocabulary("sectors"))
@@ -118,6 +177,9 @@ class CoverageFilterSet(FacetedFilterSet):
 class ActorFilterSet(CoverageFilterSet):
     facet_names = ("departement", "secteur", "famille", "public")
     default_ordering = ("name",)
+    not_filters = ("tri", "bbox")
+
+    bbox = BBoxFilter(label="Zone de la carte", max_length=100)
 
     famille = django_filters.ChoiceFilter(
         label="Famille de l'ESS",
@@ -134,7 +196,7 @@ class ActorFilterSet(CoverageFilterSet):
 
     class Meta:
         model = Organisation
-        fields = ["q", "departement", "commune", "secteur", "famille", "public", "tri"]
+        fields = ["q", "departement", "commune", "secteur", "famille", "public", "tri", "bbox"]
 
     def facet_famille(self, base):
         counts = dict(base.values("family").annotate(n=Count("pk")).values_list("family", "n"))

@@ -5,13 +5,14 @@ the whole directory: territories, sectors, publics served, ESS families.
 """
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .search import Searchable
-from .validators import validate_rna, validate_siren, validate_siret
+from .validators import validate_phone, validate_postcode, validate_rna, validate_siren, validate_siret
 
 
 class Status(models.TextChoices):
@@ -123,6 +124,32 @@ class TerritoryQuerySet(models.QuerySet):
         """What ``display_name`` needs (today's territory of a historic one), in order."""
         return self.select_related("current", "parent__parent").order_by("kind", "name")
 
+    def find_communes(self, text):
+        """Today's communes matching ``text``: an INSEE code, a postcode, or a name
+        (case and accents free; a historic name gives its current commune)."""
+        from .search import fold
+
+        text = text.strip()
+        if text[:5].isalnum() and len(text) == 5 and (text.isdigit() or text[:2].upper() in ("2A", "2B")):
+            commune = self.resolve_commune(text.upper())
+            return [commune] if commune is not None else self.with_postcode(text)
+        wanted = fold(text)
+        candidates = self.filter(kind__in=COMMUNE_KINDS, name__istartswith=text[:1]).only(
+            "pk", "name", "current_id", "kind", "code", "parent_id"
+        )
+        return self._current([c for c in candidates if fold(c.name) == wanted])
+
+    def with_postcode(self, postcode):
+        """Today's communes served by ``postcode`` (a historic one gives its current one)."""
+        if not (len(postcode) == 5 and postcode.isdigit()):
+            return []
+        return self._current(self.filter(kind__in=COMMUNE_KINDS, postcodes__contains=postcode))
+
+    def _current(self, communes):
+        """The distinct current communes of ``communes`` (with their département)."""
+        ids = {c.current_id or c.pk for c in communes}
+        return list(self.model.objects.filter(pk__in=ids).select_related("parent").order_by("name", "code"))
+
     def resolve_commune(self, code):
         """Today's commune for an INSEE code: the current commune of that code, else the
         current commune of the historic one (déléguée or associée) that has it."""
@@ -178,6 +205,8 @@ class Territory(Searchable):
     )
     is_current = models.BooleanField("en vigueur", default=True)
     population = models.PositiveIntegerField("population", null=True, blank=True)
+    latitude = models.DecimalField("latitude", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("longitude", max_digits=9, decimal_places=6, null=True, blank=True)
     postcodes = models.CharField("codes postaux", max_length=200, blank=True)
     liaison = models.PositiveSmallIntegerField(
         "type de nom (INSEE)",
@@ -229,6 +258,17 @@ class Territory(Searchable):
         if kind == TerritoryKind.DEPARTEMENT:
             return f"{name} ({code})"
         return name
+
+    @property
+    def where_phrase(self):
+        """« à Caen », « dans tout le département du Calvados », « dans toute la région
+        Basse-Normandie (aujourd'hui Normandie) ». Needs ``current`` loaded."""
+        today = f" (aujourd'hui {self.current.name})" if self.is_historic else ""
+        if self.is_commune:
+            return f"à {self.name}{today}"
+        if self.kind == TerritoryKind.DEPARTEMENT:
+            return f"dans tout le département {self.of_name}"
+        return f"dans toute la région {self.name}{today}"
 
     # INSEE's « type de nom en clair »: 0 and 1 take no article (« de Caen », « d'Orbec »),
     # 2 « le »/« du », 3 « la »/« de la », 4 « les »/« des », 5 « l' »/« de l' ».
@@ -331,6 +371,11 @@ class EssFamily(models.TextChoices):
 # --- Organisations -----------------------------------------------------------------------
 
 
+class PositionSource(models.TextChoices):
+    STAFF = "saisie", "saisie par l'équipe"
+    GEOCODED = "geocodage", "géocodage (Base adresse nationale)"
+
+
 class OrganisationKind(models.TextChoices):
     ACTOR = "acteur", "Acteur de l'ESS"
     NETWORK = "reseau", "Réseau ou fédération"
@@ -367,7 +412,8 @@ class CoverageQuerySet(PublishableQuerySet):
         through, item, target = self._through(dimension)
         return Exists(
             through.objects.filter(
-                **{item: OuterRef("pk")}, **{f"{target}__{lookup}": value for lookup, value in lookups.items()}
+                **{item: OuterRef("pk")},
+                **{f"{target}__{lookup}": value for lookup, value in lookups.items()},
             )
         )
 
@@ -380,7 +426,9 @@ class CoverageQuerySet(PublishableQuerySet):
         return self.filter(self.covers("territories", **lookups))
 
     def in_departement(self, code):
-        return self.filter(self.covers("territories", reach__kind=TerritoryKind.DEPARTEMENT, reach__code=code))
+        return self.filter(
+            self.covers("territories", reach__kind=TerritoryKind.DEPARTEMENT, reach__code=code)
+        )
 
     def with_sector(self, slug):
         return self.filter(self.covers("sectors", slug=slug))
@@ -397,7 +445,9 @@ class CoverageQuerySet(PublishableQuerySet):
         rows = (
             through.objects.filter(**{f"{item}__in": ids})
             .order_by(f"{target}__kind", f"{target}__name")
-            .values_list(item, f"{target}__name", f"{target}__kind", f"{target}__code", f"{target}__current__name")
+            .values_list(
+                item, f"{target}__name", f"{target}__kind", f"{target}__code", f"{target}__current__name"
+            )
         )
         for pk, name, kind, code, current in rows:
             result[pk]["territories"].append((Territory.describe(name, kind, code, current), code))
@@ -448,7 +498,10 @@ class CoverageQuerySet(PublishableQuerySet):
         ``territory``: one grouped query over the coverage, not three tests per item."""
         through, item, target = self._through("territories")
         level = models.Case(
-            *(models.When(**{f"{target}__kind__in": kinds}, then=models.Value(int(scope))) for scope, kinds in SCOPE_KINDS.items()),
+            *(
+                models.When(**{f"{target}__kind__in": kinds}, then=models.Value(int(scope)))
+                for scope, kinds in SCOPE_KINDS.items()
+            ),
             output_field=models.IntegerField(),
         )
         return (
@@ -467,6 +520,22 @@ class CoverageQuerySet(PublishableQuerySet):
             counts = dict(cursor.fetchall())
         return {scope: counts.get(int(scope), 0) for scope in Scope}
 
+    def scope_in(self, territory):
+        """An expression: each item's most local level (``Scope``) in ``territory``."""
+        through, item, target = self._through("territories")
+        level = models.Case(
+            *(
+                models.When(**{f"{target}__kind__in": kinds}, then=models.Value(int(scope)))
+                for scope, kinds in SCOPE_KINDS.items()
+            ),
+            output_field=models.IntegerField(),
+        )
+        rows = (
+            through.objects.filter(**{item: OuterRef("pk"), f"{target}__reach": territory})
+            .order_by().values(item).annotate(level=models.Min(level)).values("level")
+        )  # fmt: skip
+        return models.Subquery(rows[:1], output_field=models.IntegerField())
+
     def in_scope(self, territory, scope):
         """The items of one section of ``territory``'s page (see ``count_by_scope``)."""
         through, item, target = self._through("territories")
@@ -474,6 +543,16 @@ class CoverageQuerySet(PublishableQuerySet):
 
 
 class OrganisationQuerySet(CoverageQuerySet):
+    def stale(self):
+        """Never verified, or not for ``DIRECTORY_REVERIFY_MONTHS`` months: « à revoir »."""
+        from datetime import timedelta
+
+        from django.conf import settings
+        from django.utils import timezone
+
+        limit = timezone.localdate() - timedelta(days=round(30.44 * settings.DIRECTORY_REVERIFY_MONTHS))
+        return self.filter(models.Q(verified_at__isnull=True) | models.Q(verified_at__lt=limit))
+
     def real(self):
         """Without the synthetic demonstration data: what open-data exports publish."""
         return self.filter(is_demo=False)
@@ -539,6 +618,56 @@ class Organisation(Searchable, Publishable):
     )
     description = models.TextField("description", blank=True)
     website = models.URLField("site web", blank=True)
+    # How to reach it. E-mail and phone may name a person: they are published only when
+    # the organisation agreed (ticked by staff; the history keeps who and when).
+    street_address = models.CharField("adresse (voie)", max_length=200, blank=True,
+                                      help_text="Numéro et voie, complément : « 12 rue des Lilas, bâtiment B ».")  # fmt: skip
+    postcode = models.CharField("code postal", max_length=5, blank=True, validators=[validate_postcode])
+    commune = models.ForeignKey(
+        Territory,
+        verbose_name="commune",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="located_organisations",
+        limit_choices_to={"kind__in": COMMUNE_KINDS},
+        help_text="Tapez un nom, une ancienne commune ou un code postal.",
+    )
+    phone = models.CharField("téléphone", max_length=20, blank=True, validators=[validate_phone])
+    phone_public = models.BooleanField("l'organisation accepte que son téléphone soit publié", default=False)
+    email = models.EmailField("e-mail", blank=True)
+    email_public = models.BooleanField("l'organisation accepte que son e-mail soit publié", default=False)
+    opening_hours = models.TextField(
+        "horaires d'accueil", blank=True, help_text="En clair : « du lundi au vendredi, 9 h – 17 h »."
+    )
+    logo = models.BinaryField("logo", blank=True, null=True, editable=False)
+    logo_type = models.CharField("format du logo", max_length=20, blank=True, editable=False)
+    latitude = models.DecimalField("latitude", max_digits=9, decimal_places=6, null=True, blank=True,
+                                   validators=[MinValueValidator(-90), MaxValueValidator(90)])  # fmt: skip
+    longitude = models.DecimalField("longitude", max_digits=9, decimal_places=6, null=True, blank=True,
+                                    validators=[MinValueValidator(-180), MaxValueValidator(180)])  # fmt: skip
+    position_source = models.CharField(
+        "origine de la position", max_length=20, blank=True, choices=PositionSource.choices, editable=False
+    )
+    verified_at = models.DateField(
+        "informations vérifiées le",
+        null=True,
+        blank=True,
+        help_text="Date à laquelle quelqu'un a confirmé que la fiche est toujours exacte (≠ « modifié le »).",
+    )
+    verification_requested_at = models.DateField(
+        "confirmation demandée le",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Dernier envoi du lien de confirmation à l'organisation (send_verification_requests).",
+    )
+    source_period = models.CharField(
+        "période décrite par la source",
+        max_length=60,
+        blank=True,
+        help_text="Par exemple « de 2001 à 2008 ».",
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name="réseau ou organisation mère",
@@ -570,13 +699,16 @@ class Organisation(Searchable, Publishable):
     )
 
     objects = OrganisationQuerySet.as_manager()
-    history = history(searchable=True, m2m_fields=[territories, sectors, publics])
+    history = history(searchable=True, m2m_fields=[territories, sectors, publics], excluded_fields=["logo"])
 
     class Meta:
         verbose_name = "organisation"
         verbose_name_plural = "organisations"
         ordering = ["name"]
-        indexes = [models.Index(fields=["kind", "status", "name"])]
+        indexes = [
+            models.Index(fields=["kind", "status", "name"]),
+            models.Index(fields=["latitude", "longitude"], name="organisation_position"),
+        ]
 
     def __str__(self):
         return (
@@ -596,6 +728,25 @@ class Organisation(Searchable, Publishable):
     def schema_type(self):
         """schema.org type (structured data)."""
         return "NGO" if self.family == EssFamily.ASSOCIATION else "Organization"
+
+    @property
+    def public_phone(self):
+        """The phone a visitor may see: only with the organisation's agreement."""
+        return self.phone if self.phone_public else ""
+
+    @property
+    def public_email(self):
+        return self.email if self.email_public else ""
+
+    @property
+    def has_position(self):
+        return self.latitude is not None and self.longitude is not None
+
+    @property
+    def public_record_url(self):
+        """Its page in the Annuaire des entreprises (data.gouv.fr), from the SIREN."""
+        siren = self.siren or self.siret[:9]
+        return f"https://annuaire-entreprises.data.gouv.fr/entreprise/{siren}" if siren else ""
 
     def clean(self):
         super().clean()

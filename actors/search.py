@@ -105,7 +105,11 @@ def write_documents(model, documents, fields=(), values=None):
         rows = {key: (key, stems(" ".join((a, b, c))), stems(a)) for key, (a, b, c) in documents.items()}
         update_rows(model, ["search_stems", "search_name_stems", *fields],
                     [(*row, *values[key]) for key, row in rows.items() if key in values])  # fmt: skip
-        update_rows(model, ["search_stems", "search_name_stems"], [row for key, row in rows.items() if key not in values])
+        update_rows(
+            model,
+            ["search_stems", "search_name_stems"],
+            [row for key, row in rows.items() if key not in values],
+        )
 
 
 def _write_postgres(model, documents, extra, values):
@@ -113,22 +117,37 @@ def _write_postgres(model, documents, extra, values):
     table = quote(model._meta.db_table)
     pk = quote(model._meta.pk.column)
     weighted = " || ".join(
-        f"setweight(to_tsvector('{FTS_CONFIG}', v.{part}), '{weight}')" for part, weight in (("a", "A"), ("b", "B"), ("c", "C"))
+        f"setweight(to_tsvector('{FTS_CONFIG}', v.{part}), '{weight}')"
+        for part, weight in (("a", "A"), ("b", "B"), ("c", "C"))
     )
     with connection.cursor() as cursor:
         for has_extra in (True, False):
             items = [(key, doc) for key, doc in documents.items() if (key in values) == has_extra]
             fields = extra if has_extra else []
-            placeholder = "(" + ", ".join(
-                ["%s::bigint", "%s::text", "%s::text", "%s::text"] + [f"%s::{f.db_type(connection)}" for f in fields]
-            ) + ")"
+            placeholder = (
+                "("
+                + ", ".join(
+                    ["%s::bigint", "%s::text", "%s::text", "%s::text"]
+                    + [f"%s::{f.db_type(connection)}" for f in fields]
+                )
+                + ")"
+            )
             names = ["id", "a", "b", "c"] + [f"x{i}" for i in range(len(fields))]
             assignments = "".join(f", {quote(f.column)} = v.x{i}" for i, f in enumerate(fields))
             for batch in batched(items, WRITE_BATCH):
                 params = [
                     value
                     for key, (a, b, c) in batch
-                    for value in (key, a, b, c, *(f.get_db_prep_save(v, connection) for f, v in zip(fields, values.get(key, ()), strict=False)))
+                    for value in (
+                        key,
+                        a,
+                        b,
+                        c,
+                        *(
+                            f.get_db_prep_save(v, connection)
+                            for f, v in zip(fields, values.get(key, ()), strict=False)
+                        ),
+                    )
                 ]
                 cursor.execute(
                     f"UPDATE {table} AS t SET search_vector = {weighted}{assignments} "
@@ -154,6 +173,8 @@ def search(queryset, query):
     for word in words:
         needle = f" {stem(word)} "
         condition &= Q(search_stems__contains=needle)
-        in_name.append(Case(When(search_name_stems__contains=needle, then=1), default=0, output_field=IntegerField()))
+        in_name.append(
+            Case(When(search_name_stems__contains=needle, then=1), default=0, output_field=IntegerField())
+        )
     rank = sum(in_name[1:], in_name[0])
     return queryset.filter(condition).annotate(search_rank=models.ExpressionWrapper(rank * 1.0, FloatField()))

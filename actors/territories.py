@@ -38,8 +38,13 @@ FIXTURE_PATH = Path(settings.BASE_DIR) / "fixtures" / "territories.json"
 # Regions dissolved by the 2016 reform, with the départements they held and their
 # successor (INSEE COG history). Not in the Etalab package, which lists current regions.
 HISTORIC_REGIONS = [
-    {"code": "25", "nom": "Basse-Normandie", "successeur": "28", "departements": ["14", "50", "61"],
-     "typeLiaison": 3},
+    {
+        "code": "25",
+        "nom": "Basse-Normandie",
+        "successeur": "28",
+        "departements": ["14", "50", "61"],
+        "typeLiaison": 3,
+    },
 ]
 
 COMMUNE_TYPES = {
@@ -220,7 +225,8 @@ def store_reach():
         for from_id, to_id in stale:
             through.objects.filter(from_territory_id=from_id, to_territory_id=to_id).delete()
     through.objects.bulk_create(
-        [through(from_territory_id=a, to_territory_id=b) for a, b in sorted(wanted - existing)], batch_size=2000
+        [through(from_territory_id=a, to_territory_id=b) for a, b in sorted(wanted - existing)],
+        batch_size=2000,
     )
 
 

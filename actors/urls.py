@@ -8,5 +8,8 @@ app_name = "actors"
 
 urlpatterns = [
     path("", views.ActorListView.as_view(), name="list"),
+    path("carte/", views.ActorMapView.as_view(), name="map"),
+    path("communes/", views.commune_suggestions, name="communes"),
     path("<slug:slug>/", views.actor_detail, name="detail"),
+    path("<slug:slug>/logo/", views.logo, name="logo"),
 ]

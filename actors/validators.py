@@ -50,3 +50,19 @@ def validate_rna(value: str):
             "Le numéro RNA doit commencer par W suivi de 9 chiffres (ex. W141234567).",
             code="format",
         )
+
+
+def validate_postcode(value: str):
+    if not re.fullmatch(r"\d{5}", value or ""):
+        raise ValidationError("Le code postal doit comporter 5 chiffres.", code="format")
+
+
+def validate_phone(value: str):
+    """A French phone number: 10 digits starting with 0, or +33 then 9 digits; spaces,
+    dots and dashes allowed."""
+    digits = re.sub(r"[\s.\-]", "", value or "")
+    if not re.fullmatch(r"(0\d{9}|\+33\d{9})", digits):
+        raise ValidationError(
+            "Le numéro de téléphone doit comporter 10 chiffres (02 31 00 00 00) ou commencer par +33.",
+            code="format",
+        )

@@ -2,17 +2,23 @@
 partners and a partner's page. What other apps show on these pages (programmes,
 partnerships…) comes through ``actors/extensions.py``."""
 
-from django.db.models import CharField, Prefetch, Value
+import math
+
+from django.conf import settings
+from django.db.models import CharField, Prefetch, Q, Value
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.generic import ListView
 
 from common import structured_data
 from common.listing import DirectoryListView, DirectoryPagination
+from common.querystring import filters_only, with_params
 
 from .extensions import actor_sections, partner_sections, section_context
 from .filters import ActorFilterSet
-from .models import EssFamily, Organisation, Territory
+from .models import COMMUNE_KINDS, EssFamily, Organisation, Scope, Territory
 
 RELATED_ACTORS = 5
 
@@ -36,12 +42,60 @@ def vocabulary_of(sectors, publics):
     return result["secteur"], result["public"]
 
 
+SCOPE_LABELS = {Scope.COMMUNE: "dans la commune", Scope.DEPARTEMENT: "dans le département",
+                Scope.REGION: "dans la région"}  # fmt: skip
+
+
+def distance_km(a_lat, a_lon, b_lat, b_lon):
+    """Great-circle distance, in kilometres."""
+    a_lat, a_lon, b_lat, b_lon = map(lambda v: math.radians(float(v)), (a_lat, a_lon, b_lat, b_lon))
+    h = (
+        math.sin((b_lat - a_lat) / 2) ** 2
+        + math.cos(a_lat) * math.cos(b_lat) * math.sin((b_lon - a_lon) / 2) ** 2
+    )
+    return 2 * 6371 * math.asin(math.sqrt(h))
+
+
+def locate(items, commune, position):
+    """Near a commune: each item says where it counts (``scope_label``) and, when both
+    positions are known, how far it is (``distance_km``). ``position(item)``: (lat, lon)."""
+    for item in items:
+        level = getattr(item, "scope_level", None)
+        item.scope_label = SCOPE_LABELS.get(level, "") if level is not None else ""
+        item.distance_km = None
+        lat, lon = position(item)
+        if commune is not None and commune.latitude is not None and lat is not None and lon is not None:
+            item.distance_km = round(distance_km(commune.latitude, commune.longitude, lat, lon))
+
+
+class NearbyMixin:
+    """Lists with « Votre commune »: where each result counts, and how far it is."""
+
+    def position(self, item):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        commune = self.filterset.selected("commune") if self.valid else None
+        locate(context["page_obj"].object_list, commune, self.position)
+        context["near_commune"] = commune
+        if commune is not None:
+            # « 14290 » is Fresney-le-Puceux's INSEE code and Orbec's postcode: the code
+            # wins (the API's contract), and the page offers the communes of the postcode.
+            typed = self.filterset.data.get("commune", "").strip()
+            others = [c for c in Territory.objects.with_postcode(typed) if c.pk != commune.pk]
+            context["postcode_communes"] = [
+                (c, with_params(filters_only(self.request.GET), commune=c.code)) for c in others
+            ]
+        return context
+
+
 def join_texts(texts):
     """Several values in one CSV cell."""
     return " | ".join(texts)
 
 
-class ActorListView(DirectoryListView):
+class ActorListView(NearbyMixin, DirectoryListView):
     filterset_class = ActorFilterSet
     template_name = "actors/actor_list.html"
     title = "Les acteurs de l'ESS"
@@ -54,6 +108,9 @@ class ActorListView(DirectoryListView):
 
     def get_queryset(self):
         return Organisation.objects.actors().published().for_list()
+
+    def position(self, actor):
+        return actor.latitude, actor.longitude
 
     def csv_rows(self, ids, site_url):
         fields = ["name", "acronym", "alternate_name", "family", "summary", "parent__name", "website", "siren",
@@ -80,7 +137,7 @@ def actor_detail(request, slug):
     actor = get_object_or_404(
         Organisation.objects.visible_to(request.user)
         .actors()
-        .select_related("parent")
+        .select_related("parent", "commune")
         .prefetch_related(territories_prefetch()),
         slug=slug,
     )
@@ -138,3 +195,57 @@ def partner_detail(request, slug):
             **section_context(partner_sections, request, partner),
         },
     )
+
+
+class ActorMapView(ActorListView):
+    """/acteurs/carte/: the same filters and query string as /acteurs/, shown on a map
+    (Leaflet, markers clustered, fed by the GeoJSON of the API for the visible area). The
+    list below the map is the accessible equivalent; without JavaScript it is all there is."""
+
+    template_name = "actors/actor_map.html"
+    title = "Carte des acteurs de l'ESS"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            geojson_url=reverse("api:actor-list")
+            + "?"
+            + "&".join(filter(None, [context["query_string"], "format=geojson"])),
+            tile_url=settings.DIRECTORY_TILE_URL,
+            marker_icon=static("vendor/leaflet-1.9.4/images/marker-icon.png"),
+            marker_icon_2x=static("vendor/leaflet-1.9.4/images/marker-icon-2x.png"),
+            marker_shadow=static("vendor/leaflet-1.9.4/images/marker-shadow.png"),
+        )
+        return context
+
+
+def logo(request, slug):
+    """An organisation's logo, stored in the database (every machine serves it)."""
+    organisation = get_object_or_404(
+        Organisation.objects.visible_to(request.user)
+        .filter(logo__isnull=False)
+        .only("logo", "logo_type", "status"),
+        slug=slug,
+    )
+    response = HttpResponse(bytes(organisation.logo), content_type=organisation.logo_type or "image/png")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def commune_suggestions(request):
+    """« Votre commune »: up to 10 communes whose name, code or postcode starts with
+    ``?q=`` (historic ones say which commune they belong to today), for the autocomplete."""
+    text = request.GET.get("q", "").strip()[:80]
+    if len(text) < 2:
+        return JsonResponse({"communes": []})
+    matches = (
+        Territory.objects.filter(kind__in=COMMUNE_KINDS)
+        .filter(Q(name__istartswith=text) | Q(code__startswith=text) | Q(postcodes__contains=text))
+        .select_related("current", "parent").order_by("-is_current", "name")[:10]
+    )  # fmt: skip
+    return JsonResponse({"communes": [
+        {"value": commune.name if not commune.is_historic else commune.current.name,
+         "label": f"{commune.display_name} — {commune.postcodes.split(' ')[0] if commune.postcodes else commune.code}"
+                  f"{', ' + commune.parent.name if commune.parent_id else ''}"}
+        for commune in matches
+    ]})  # fmt: skip

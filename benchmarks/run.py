@@ -268,7 +268,12 @@ def measure(database, size, duration, connections):
     try:
         for name, paths in plan.items():
             first, status = cold(port, paths[0])
-            rows[name] = {"cold_ms": first, "status": status, "queries": queries.get(name), **load(port, paths, duration, connections)}
+            rows[name] = {
+                "cold_ms": first,
+                "status": status,
+                "queries": queries.get(name),
+                **load(port, paths, duration, connections),
+            }
             print(f"  {name}: {rows[name]}", flush=True)
         csv = csv_stream(port)
         memory = workers_peak_memory(server)
@@ -312,7 +317,13 @@ def mixed_load(database, size, duration, connections):
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    return {"size": size, "duration_s": duration, "connections": connections, **result, "worker_peak_mb": memory}
+    return {
+        "size": size,
+        "duration_s": duration,
+        "connections": connections,
+        **result,
+        "worker_peak_mb": memory,
+    }
 
 
 def table(result):
@@ -351,7 +362,12 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk est nécessaire : apt-get install wrk")
     machine = {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
-    results = {"date": time.strftime("%Y-%m-%d %H:%M"), "database": options.database, "machine": machine, "runs": []}
+    results = {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "database": options.database,
+        "machine": machine,
+        "runs": [],
+    }
     for size in options.sizes:
         print(f"== {size} acteurs ({options.database})", flush=True)
         if options.mix:

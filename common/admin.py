@@ -9,6 +9,8 @@ administrators, and the guard against lost updates.
   message that says who changed what; nothing typed is lost (the form comes back filled).
 """
 
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +24,42 @@ from .staff import is_administrator
 SEEN_VERSION = "version_ouverte"
 
 
+# Apps above the content apps add to every content change form (``suggestions`` shows the
+# contribution an editor is applying): functions (request, object_id) -> dict of context.
+change_form_context = []
+
+# What waits for staff, shown at the top of the admin home (templates/admin/index.html):
+# functions (request) -> a list of ``DashboardItem`` (the apps register theirs in ready()).
+staff_dashboard = []
+
+
+@dataclass
+class DashboardItem:
+    title: str  # « À modérer »
+    count: int
+    text: str  # « contribution en attente » / « contributions en attente »
+    url: str  # the admin list that shows them
+    plural: str = ""
+
+    @property
+    def phrase(self):
+        return f"{self.count} {self.plural if self.count > 1 and self.plural else self.text}"
+
+
+def dashboard(request):
+    """The items of ``staff_dashboard`` the user may see (each provider checks permissions)."""
+    return [item for provide in staff_dashboard for item in provide(request)]
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
+    change_form_template = "admin/content_change_form.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra = {}
+        for provide in change_form_context:
+            extra.update(provide(request, object_id))
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
     def revert_disabled(self, request, obj=None):
         return not is_administrator(request.user) or super().revert_disabled(request, obj)
 
@@ -41,7 +78,9 @@ def _shown(value):
 def changes_since(obj, moment):
     """French lines: who changed ``obj`` after ``moment``, and which fields."""
     lines = []
-    records = list(obj.history.filter(history_date__gt=moment).order_by("history_date").select_related("history_user"))
+    records = list(
+        obj.history.filter(history_date__gt=moment).order_by("history_date").select_related("history_user")
+    )
     for record in records:
         who = record.history_user.get_username() if record.history_user else "un traitement automatique"
         when = date_format(timezone.localtime(record.history_date), "j F Y à H:i")
@@ -67,7 +106,10 @@ class ConcurrencyGuard:
         if obj is None:
             return fieldsets
         first_name, first_options = fieldsets[0]
-        return [(first_name, {**first_options, "fields": [*first_options["fields"], SEEN_VERSION]}), *fieldsets[1:]]
+        return [
+            (first_name, {**first_options, "fields": [*first_options["fields"], SEEN_VERSION]}),
+            *fieldsets[1:],
+        ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         fields = kwargs.get("fields")
@@ -84,9 +126,12 @@ class ConcurrencyGuard:
                 self.fields[SEEN_VERSION] = forms.CharField(widget=forms.HiddenInput, required=False)
                 if not self.is_bound and self.instance.pk:
                     # The version in the database now (a restore form shows an older one).
-                    current = type(self.instance)._default_manager.filter(pk=self.instance.pk).values_list(
-                        "updated_at", flat=True
-                    ).first()
+                    current = (
+                        type(self.instance)
+                        ._default_manager.filter(pk=self.instance.pk)
+                        .values_list("updated_at", flat=True)
+                        .first()
+                    )
                     if current is not None:
                         self.initial[SEEN_VERSION] = current.isoformat()
 
@@ -95,9 +140,12 @@ class ConcurrencyGuard:
                 seen = parse_datetime(self.data.get(SEEN_VERSION) or "")
                 if seen is None or not self.instance.pk:
                     return cleaned
-                current = type(self.instance)._default_manager.filter(pk=self.instance.pk).values_list(
-                    "updated_at", flat=True
-                ).first()
+                current = (
+                    type(self.instance)
+                    ._default_manager.filter(pk=self.instance.pk)
+                    .values_list("updated_at", flat=True)
+                    .first()
+                )
                 if current is not None and current != seen:
                     who = changes_since(self.instance, seen) or ["une autre personne"]
                     raise ValidationError(

@@ -27,7 +27,9 @@ def update_rows(model, fields, rows, batch_size=BATCH):
     else:
         placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
     names = ["id_"] + [f"c{i}" for i in range(len(fields))]
-    assignments = ", ".join(f"{quote(column.column)} = v.{name}" for column, name in zip(columns[1:], names[1:], strict=True))
+    assignments = ", ".join(
+        f"{quote(column.column)} = v.{name}" for column, name in zip(columns[1:], names[1:], strict=True)
+    )
     with connection.cursor() as cursor:
         for batch in batched(rows, batch_size):
             params = [
@@ -66,7 +68,9 @@ def insert_objects(model, objects, batch_size=2000):
         columns = ", ".join(quote(field.column) for field in fields)
         with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
             for obj in objects:
-                copy.write_row([field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields])
+                copy.write_row(
+                    [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields]
+                )
     for obj in objects:
         obj._state.adding = False
         obj._state.db = "default"
@@ -82,10 +86,15 @@ def insert_rows(model, fields, rows):
         return
     if connection.vendor != "postgresql":
         attnames = [model._meta.get_field(name).attname for name in fields]
-        model.objects.bulk_create([model(**dict(zip(attnames, row, strict=True))) for row in rows], batch_size=BATCH * 2)
+        model.objects.bulk_create(
+            [model(**dict(zip(attnames, row, strict=True))) for row in rows], batch_size=BATCH * 2
+        )
         return
     quote = connection.ops.quote_name
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy,
+    ):
         for row in rows:
             copy.write_row(row)

@@ -32,7 +32,11 @@ def refuse_existing_violations(app_label, operations):
             if isinstance(constraint, models.CheckConstraint):
                 bad = list(model.objects.exclude(constraint.condition).values_list("pk", flat=True)[:50])
             elif isinstance(constraint, models.UniqueConstraint) and constraint.fields:
-                rows = model.objects.filter(constraint.condition) if constraint.condition else model.objects.all()
+                rows = (
+                    model.objects.filter(constraint.condition)
+                    if constraint.condition
+                    else model.objects.all()
+                )
                 duplicates = (
                     rows.values(*constraint.fields).annotate(n=models.Count("pk")).filter(n__gt=1)
                     .values_list(*constraint.fields)
@@ -40,7 +44,9 @@ def refuse_existing_violations(app_label, operations):
                 bad = [
                     pk
                     for values in duplicates[:50]
-                    for pk in rows.filter(**dict(zip(constraint.fields, values, strict=True))).values_list("pk", flat=True)
+                    for pk in rows.filter(**dict(zip(constraint.fields, values, strict=True))).values_list(
+                        "pk", flat=True
+                    )
                 ]
             else:
                 continue

@@ -24,7 +24,8 @@ def scope_label(territory, scope):
     """The heading of one section of ``territory``'s page."""
     if territory.is_commune:
         labels = {
-            Scope.COMMUNE: f"à {territory.name}" if not territory.is_historic
+            Scope.COMMUNE: f"à {territory.name}"
+            if not territory.is_historic
             else f"à {territory.name} ou dans toute la commune de {territory.current.name}",
             Scope.DEPARTEMENT: f"dans tout le département {territory.parent.of_name}",
             Scope.REGION: "dans toute la région",

@@ -55,7 +55,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY n'est pas défini. Hors mode debug, la clé secrète est obligatoire et doit "
             "être la même pour tous les processus (sinon sessions et jetons CSRF échouent au hasard). "
-            "Créez-en une avec : python3 -c \"import secrets; print(secrets.token_urlsafe(50))\" puis "
+            'Créez-en une avec : python3 -c "import secrets; print(secrets.token_urlsafe(50))" puis '
             "exportez DJANGO_SECRET_KEY=… (ou lancez « make run », qui tourne en mode debug)."
         )
     SECRET_KEY = get_random_secret_key()  # debug only: a throw-away key for this process
@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "common",
     "actors",
     "actions",
+    "suggestions",
     "cress",
 ]
 
@@ -258,6 +259,28 @@ DIRECTORY_PAGE_SIZE = 20
 # Anonymous visitors' pages from the shared cache (common/cache.py); the test suite turns it
 # off except in the tests of the cache itself.
 DIRECTORY_PAGE_CACHE = True
+# The site's own address, for links in e-mails (verification, moderation).
+DIRECTORY_SITE_URL = os.environ.get("DIRECTORY_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Freshness: a published profile is « à revoir » when not verified for this many months;
+# the link sent to an organisation to confirm its listing lasts this many days.
+DIRECTORY_REVERIFY_MONTHS = int(os.environ.get("DIRECTORY_REVERIFY_MONTHS", "12"))
+DIRECTORY_VERIFICATION_DAYS = int(os.environ.get("DIRECTORY_VERIFICATION_DAYS", "30"))
+# The national address base, for « geocode » (reachable in production only).
+DIRECTORY_GEOCODER_URL = os.environ.get("DIRECTORY_GEOCODER_URL", "https://api-adresse.data.gouv.fr/search/")
+
+# E-mail: moderators are told of each contribution (DJANGO_MODERATORS: addresses separated
+# by commas); senders of the outcome. Console in debug when no server is set.
+MANAGERS = [("Modération", address) for address in env_list("DJANGO_MODERATORS", [])]
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("DJANGO_EMAIL_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_EMAIL_FROM", "annuaire@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = "[Annuaire ESS] "
+if not EMAIL_HOST and DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DIRECTORY_DATA_LICENCE_NAME = os.environ.get(
     "DIRECTORY_DATA_LICENCE_NAME", "Licence Ouverte / Open Licence version 2.0 (Etalab)"
 )

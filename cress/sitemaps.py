@@ -21,7 +21,14 @@ class StaticSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["site:home", "actors:list", "actions:list", "partners:list", "site:territories", "site:open-data"]
+        return [
+            "site:home",
+            "actors:list",
+            "actions:list",
+            "partners:list",
+            "site:territories",
+            "site:open-data",
+        ]
 
     def location(self, item):
         return reverse(item)
@@ -85,11 +92,15 @@ class TerritorySitemap(Sitemap):
     limit = LIMIT
 
     def items(self):
-        return Territory.objects.filter(
-            Q(key=places.REGION_KEY)
-            | Q(kind=TerritoryKind.DEPARTEMENT, code__in=[code for code, _ in DEPARTEMENTS])
-            | Q(pk__in=places.communes_with_content())
-        ).order_by("key").only("key")
+        return (
+            Territory.objects.filter(
+                Q(key=places.REGION_KEY)
+                | Q(kind=TerritoryKind.DEPARTEMENT, code__in=[code for code, _ in DEPARTEMENTS])
+                | Q(pk__in=places.communes_with_content())
+            )
+            .order_by("key")
+            .only("key")
+        )
 
 
 SITEMAPS = {

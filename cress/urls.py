@@ -22,12 +22,17 @@ site_pages = (
 
 urlpatterns = [
     path("", include(site_pages)),
+    path("", include("suggestions.urls")),  # before the pages they are about: <page>/signaler/
     path("acteurs/", include("actors.urls")),
     path("partenaires/", include("actors.partner_urls")),
     path("actions/", include("actions.urls")),
     path("api/v1/", include("cress.api_urls")),
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
-         name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sante/", views.health, name="health"),

@@ -31,7 +31,13 @@ def departement_counts():
     actors = published_actors().count_by_departement(codes)
     actions = Action.objects.published().count_by_departement(codes)
     return [
-        {"code": code, "name": name, "key": code, "actors": actors.get(code, 0), "actions": actions.get(code, 0)}
+        {
+            "code": code,
+            "name": name,
+            "key": code,
+            "actors": actors.get(code, 0),
+            "actions": actions.get(code, 0),
+        }
         for code, name in DEPARTEMENTS
     ]
 
@@ -117,7 +123,8 @@ def territory_detail(request, key):
         ("actions", Action.objects.published().for_list(), ("title",)),
     ]
     groups = {
-        name: places.scoped_sections(request, territory, queryset, ordering, name) for name, queryset, ordering in kinds
+        name: places.scoped_sections(request, territory, queryset, ordering, name)
+        for name, queryset, ordering in kinds
     }
     historic = []
     if territory.kind in (TerritoryKind.COMMUNE, TerritoryKind.REGION):
@@ -139,7 +146,9 @@ def territory_detail(request, key):
 def sector_detail(request, slug):
     sector = get_object_or_404(Sector, slug=slug)
     actors = published_actors().with_sector(slug).order_by("name", "pk")
-    programmes = Programme.objects.published().with_sector(slug).select_related("actor").order_by("title", "pk")
+    programmes = (
+        Programme.objects.published().with_sector(slug).select_related("actor").order_by("title", "pk")
+    )
     actions = (
         Action.objects.published().with_sector(slug).for_list()
         .order_by("programme__actor__name", "order", "pk")
@@ -193,7 +202,9 @@ def health(request):
     except Exception as error:  # noqa: BLE001
         checks["cache"] = f"erreur : {error.__class__.__name__}"
     healthy = all(value == "ok" for value in checks.values())
-    response = JsonResponse({"etat": "ok" if healthy else "degrade", **checks}, status=200 if healthy else 503)
+    response = JsonResponse(
+        {"etat": "ok" if healthy else "degrade", **checks}, status=200 if healthy else 503
+    )
     response["Cache-Control"] = "no-store"
     return response
 
@@ -221,4 +232,3 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-

@@ -94,10 +94,16 @@ def redis_cache(settings):
     try:
         redis.Redis.from_url(REDIS_URL).ping()
     except redis.exceptions.ConnectionError as error:
-        pytest.fail(f"Redis ne répond pas à {REDIS_URL} ({error}) : lancez redis-server ou indiquez REDIS_URL.")
+        pytest.fail(
+            f"Redis ne répond pas à {REDIS_URL} ({error}) : lancez redis-server ou indiquez REDIS_URL."
+        )
     prefix = f"test-{uuid.uuid4().hex}"
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
     }
     settings.DIRECTORY_PAGE_CACHE = True
     yield caches["default"]

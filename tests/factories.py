@@ -177,7 +177,8 @@ def bulk_actors(count, prefix="acteur-en-masse", places=(), sectors=(), actions_
             )  # fmt: skip
     if partner is not None:
         Partnership.objects.bulk_create(
-            Partnership(organisation=partner, programme=programme, role=Role.PARTNER) for programme in programmes
+            Partnership(organisation=partner, programme=programme, role=Role.PARTNER)
+            for programme in programmes
         )
     coverage.refresh([actor.pk for actor in actors])
     bump()  # bulk writes send no signal

@@ -1,4 +1,5 @@
-"""The stairs run one way: ``cress`` → apps (``actions`` → ``actors``) → ``common``."""
+"""The stairs run one way: ``cress`` → apps (``suggestions`` → ``actions`` → ``actors``) →
+``common``."""
 
 import ast
 from pathlib import Path
@@ -25,7 +26,12 @@ def imported_packages(package):
 
 @pytest.mark.parametrize(
     ("package", "forbidden"),
-    [("common", {"cress", "actors", "actions"}), ("actors", {"cress", "actions"}), ("actions", {"cress"})],
+    [
+        ("common", {"cress", "actors", "actions", "suggestions"}),
+        ("actors", {"cress", "actions", "suggestions"}),
+        ("actions", {"cress", "suggestions"}),
+        ("suggestions", {"cress"}),
+    ],
 )
 def test_no_package_imports_one_above_it(package, forbidden):
     offending = sorted((path, name) for path, name in imported_packages(package) if name in forbidden)
@@ -33,7 +39,7 @@ def test_no_package_imports_one_above_it(package, forbidden):
 
 
 def test_no_admin_is_unregistered():
-    for package in ("actors", "actions", "cress", "common"):
+    for package in ("actors", "actions", "suggestions", "cress", "common"):
         for path in (ROOT / package).rglob("*.py"):
             assert "unregister(" not in path.read_text(encoding="utf-8"), path
 

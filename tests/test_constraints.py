@@ -25,13 +25,22 @@ BAD_PERIODS = {
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("model", [Programme, Action, Event, Partnership, KeyFigure], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "model", [Programme, Action, Event, Partnership, KeyFigure], ids=lambda m: m.__name__
+)
 @pytest.mark.parametrize("values", BAD_PERIODS.values(), ids=BAD_PERIODS.keys())
 def test_the_database_refuses_an_impossible_date(directory, model, values):
     row = model.objects.order_by("pk").first() or ProgrammeFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
-        model.objects.filter(pk=row.pk).update(**{**dict.fromkeys(
-            ["start_year", "start_month", "start_day", "end_year", "end_month", "end_day"]), "since": False, **values})
+        model.objects.filter(pk=row.pk).update(
+            **{
+                **dict.fromkeys(
+                    ["start_year", "start_month", "start_day", "end_year", "end_month", "end_day"]
+                ),
+                "since": False,
+                **values,
+            }
+        )
 
 
 @pytest.mark.django_db
@@ -75,7 +84,9 @@ def test_a_migration_adding_a_rule_lists_the_rows_that_break_it(directory):
     rule = migrations.AddConstraint(
         model_name="programme",
         constraint=models.CheckConstraint(
-            condition=models.Q(start_year__gte=2100), name="imaginary_rule", violation_error_message="Règle imaginaire."
+            condition=models.Q(start_year__gte=2100),
+            name="imaginary_rule",
+            violation_error_message="Règle imaginaire.",
         ),
     )
     check = refuse_existing_violations("actions", [rule])

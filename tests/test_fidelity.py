@@ -638,4 +638,3 @@ def test_source_fact(directory, fact):
     _, pairs = fact
     for actual, expected in pairs():
         assert actual == expected
-

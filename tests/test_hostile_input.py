@@ -24,7 +24,7 @@ PAYLOADS = [
     "javascript:alert(document.cookie)",
     "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
     "</script><script>alert(2)</script>",
-    "=HYPERLINK(\"http://evil.example\")",
+    '=HYPERLINK("http://evil.example")',
 ]
 DANGEROUS = [
     re.compile(r"<script>alert", re.I),
@@ -81,7 +81,10 @@ def test_hostile_text_is_inert_on_every_output(poisoned, client, editor_client):
     for url in ("/api/v1/acteurs/", "/api/v1/actions/", "/api/v1/programmes/", "/api/v1/data-inclusion/structures/",
                 "/api/v1/data-inclusion/services/"):  # fmt: skip
         response = client.get(url)
-        assert response["Content-Type"].startswith("application/json") and response["X-Content-Type-Options"] == "nosniff"
+        assert (
+            response["Content-Type"].startswith("application/json")
+            and response["X-Content-Type-Options"] == "nosniff"
+        )
         assert poisoned.split()[0] in repr(response.json()), url
     for url in ("/admin/actors/organisation/", "/admin/actions/programme/", "/admin/actions/action/",
                 "/admin/actions/quote/", "/admin/actions/keyfigure/", "/admin/actions/partnership/"):  # fmt: skip
@@ -131,7 +134,9 @@ VALUES = st.one_of(HOSTILE, st.text(max_size=60))
 
 @pytest.mark.django_db
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(address=st.sampled_from(ADDRESSES), query=st.dictionaries(st.sampled_from(PARAMETERS), VALUES, max_size=4))
+@given(
+    address=st.sampled_from(ADDRESSES), query=st.dictionaries(st.sampled_from(PARAMETERS), VALUES, max_size=4)
+)
 def test_random_and_hostile_query_strings_never_give_a_5xx(directory, client, address, query):
     response = client.get(address, query)
     assert response.status_code < 500, (address, query, response.status_code)

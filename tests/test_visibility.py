@@ -32,19 +32,29 @@ def drafts(directory):
     cherbourg = Territory.objects.get(key="50129")
     saint_lo = Territory.objects.get(key="50502")  # only drafts work there
     sector = Sector.objects.get(slug="handicap")
-    public = OrganisationFactory(slug="acteur-public", name="Acteur public", territories=[cherbourg], sectors=[sector])
+    public = OrganisationFactory(
+        slug="acteur-public", name="Acteur public", territories=[cherbourg], sectors=[sector]
+    )
     partner = PartnerFactory(slug="partenaire-public")
 
-    draft_programme = ProgrammeFactory(actor=public, status=DRAFT, title="Plan zorglubprogramme", sectors=[sector])
-    ActionFactory(programme=draft_programme, title="Action zorglubactionsousprogramme", territories=[saint_lo])
+    draft_programme = ProgrammeFactory(
+        actor=public, status=DRAFT, title="Plan zorglubprogramme", sectors=[sector]
+    )
+    ActionFactory(
+        programme=draft_programme, title="Action zorglubactionsousprogramme", territories=[saint_lo]
+    )
     PartnershipFactory(organisation=partner, programme=draft_programme, detail="zorglubpartenariatprogramme")
-    KeyFigure.objects.create(actor=public, programme=draft_programme, value=1, label="zorglubchiffreprogramme")
+    KeyFigure.objects.create(
+        actor=public, programme=draft_programme, value=1, label="zorglubchiffreprogramme"
+    )
     Event.objects.create(actor=public, programme=draft_programme, title="Journée zorglubevenementprogramme",
                          slug="evenement-programme-brouillon", status=Status.PUBLISHED)  # fmt: skip
 
     programme = ProgrammeFactory(actor=public, title="Programme public", sectors=[sector])
     draft_action = ActionFactory(programme=programme, status=DRAFT, title="Action zorglubactionbrouillon")
-    PartnershipFactory(organisation=partner, programme=None, action=draft_action, detail="zorglubpartenariataction")
+    PartnershipFactory(
+        organisation=partner, programme=None, action=draft_action, detail="zorglubpartenariataction"
+    )
     ActionFactory(programme=programme, parent=draft_action, title="Sous-action zorglubsousaction")
     action = ActionFactory(programme=programme, title="Action publique", territories=[cherbourg])
     draft_partner = PartnerFactory(status=DRAFT, name="Mairie zorglubpartenaire", slug="mairie-brouillon")

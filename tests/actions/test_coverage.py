@@ -32,7 +32,9 @@ def build(actor, programme, action):
         }
 
     owner = OrganisationFactory(**objects(actor))
-    prog = ProgrammeFactory(actor=owner, start_year=programme.start_year, since=programme.since, **objects(programme))
+    prog = ProgrammeFactory(
+        actor=owner, start_year=programme.start_year, since=programme.since, **objects(programme)
+    )
     item = ActionFactory(programme=prog, start_year=action.start_year, since=action.since, **objects(action))
     return owner, item
 
@@ -90,7 +92,10 @@ def api_items(client, params):
 def csv_rows(client, params):
     response = client.get("/actions/", {**params, "format": "csv"})
     content = b"".join(response.streaming_content).decode("utf-8")[1:]
-    return {row["Fiche"].rstrip("/").rsplit("/", 1)[-1]: row for row in csv.DictReader(io.StringIO(content), delimiter=";")}
+    return {
+        row["Fiche"].rstrip("/").rsplit("/", 1)[-1]: row
+        for row in csv.DictReader(io.StringIO(content), delimiter=";")
+    }
 
 
 @pytest.mark.django_db

@@ -21,11 +21,17 @@ def load(*args):
 
 @pytest.mark.django_db
 def test_a_second_load_creates_nothing_and_changes_nothing(directory):
-    before = {m.__name__: m.objects.count() for m in (Organisation, Programme, Action, Partnership, Quote, KeyFigure)}
+    before = {
+        m.__name__: m.objects.count()
+        for m in (Organisation, Programme, Action, Partnership, Quote, KeyFigure)
+    }
     output = load()
     assert "Territoires : 0 créés, 0 mis à jour" in output
     assert "Contenu : 0 créés, 0 remis aux faits de la source" in output
-    assert before == {m.__name__: m.objects.count() for m in (Organisation, Programme, Action, Partnership, Quote, KeyFigure)}
+    assert before == {
+        m.__name__: m.objects.count()
+        for m in (Organisation, Programme, Action, Partnership, Quote, KeyFigure)
+    }
 
 
 @pytest.mark.django_db

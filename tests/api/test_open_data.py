@@ -234,7 +234,10 @@ def sitemap_pages(client):
     """The addresses of the sitemap pages the index lists."""
     index = ET.fromstring(client.get("/sitemap.xml").content)
     assert index.tag == "{http://www.sitemaps.org/schemas/sitemap/0.9}sitemapindex"
-    return [s.find("s:loc", SITEMAP_NS).text.replace("http://testserver", "") for s in index.findall("s:sitemap", SITEMAP_NS)]
+    return [
+        s.find("s:loc", SITEMAP_NS).text.replace("http://testserver", "")
+        for s in index.findall("s:sitemap", SITEMAP_NS)
+    ]
 
 
 def sitemap_urls(client):
@@ -339,4 +342,6 @@ def test_open_data_exports_leave_out_demonstration_data(directory, client):
     assert "Démo" not in client.get("/flux/").content.decode()
     demo = client.get("/api/v1/acteurs/demo-acteur-0/").json()
     assert demo["demonstration"] is True and demo["name"].startswith("Démo · ")
-    assert not any(s["id"].startswith("demo-") for s in client.get("/api/v1/data-inclusion/structures/").json())
+    assert not any(
+        s["id"].startswith("demo-") for s in client.get("/api/v1/data-inclusion/structures/").json()
+    )

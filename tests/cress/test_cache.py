@@ -52,7 +52,9 @@ def test_every_worker_shares_the_pages_and_the_version(directory, client, redis_
 
 
 @pytest.mark.django_db
-def test_staff_pages_are_never_cached_nor_served_from_the_cache(directory, client, editor_client, redis_cache):
+def test_staff_pages_are_never_cached_nor_served_from_the_cache(
+    directory, client, editor_client, redis_cache
+):
     Organisation.objects.filter(slug="uraf").update(status="brouillon")
     assert editor_client.get(PROFILE).status_code == 200
     assert not editor_client.get(PROFILE).has_header("X-Cache")
@@ -79,7 +81,9 @@ def test_conditional_get(directory, client, redis_cache):
 
 
 @pytest.mark.django_db
-def test_after_an_edit_one_request_recomputes_while_the_others_get_the_previous_page(directory, client, redis_cache):
+def test_after_an_edit_one_request_recomputes_while_the_others_get_the_previous_page(
+    directory, client, redis_cache
+):
     """Eight visitors right after an edit must not compute the same page eight times."""
     from django.core.cache import cache
 

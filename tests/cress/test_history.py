@@ -25,7 +25,11 @@ def form_data(response):
         value = form[name].value()
         if value is None:
             continue
-        data[name] = [str(v.pk if hasattr(v, "pk") else v) for v in value] if isinstance(value, (list, tuple)) else value
+        data[name] = (
+            [str(v.pk if hasattr(v, "pk") else v) for v in value]
+            if isinstance(value, (list, tuple))
+            else value
+        )
     for formset in response.context.get("inline_admin_formsets", []):
         management = formset.formset.management_form
         for name in management.fields:
@@ -57,8 +61,12 @@ def test_history_records_who_changed_which_field(directory, editor_client):
     record = uraf.history.first()
     assert record.history_user.username == "editrice"
     delta = record.diff_against(record.prev_record)
-    assert [(c.field, c.new) for c in delta.changes if c.field == "summary"] == [("summary", "Résumé revu par l'éditrice.")]
-    history_page = editor_client.get(reverse("admin:actors_organisation_history", args=[uraf.pk])).content.decode()
+    assert [(c.field, c.new) for c in delta.changes if c.field == "summary"] == [
+        ("summary", "Résumé revu par l'éditrice.")
+    ]
+    history_page = editor_client.get(
+        reverse("admin:actors_organisation_history", args=[uraf.pk])
+    ).content.decode()
     assert "editrice" in history_page and "Résumé revu par l&#x27;éditrice." in history_page
 
 
@@ -70,7 +78,9 @@ def test_the_loader_writes_history_with_its_label(directory):
 
 
 @pytest.mark.django_db
-def test_an_administrator_restores_an_earlier_version_an_editor_cannot(directory, editor_client, administrator):
+def test_an_administrator_restores_an_earlier_version_an_editor_cannot(
+    directory, editor_client, administrator
+):
     uraf = Organisation.objects.get(slug="uraf")
     original = uraf.summary
     url = reverse(PROFILE_FORM, args=[uraf.pk])
@@ -121,7 +131,7 @@ def test_one_editor_saving_twice_is_not_refused(directory, editor_client):
     assert Programme.objects.get(pk=programme.pk).summary == "Second résumé."
 
 
-CONTENT = ["actors", "actions"]
+CONTENT = ["actors", "actions", "suggestions"]
 
 
 def snapshot():
@@ -130,7 +140,9 @@ def snapshot():
     result = {}
     for label in CONTENT:
         for model in apps.get_app_config(label).get_models():
-            rows = json.loads(serializers.serialize("json", model.objects.order_by("pk")))
+            # JSON keeps milliseconds: 12:00:00.000412 comes back as 12:00:00, written « …00Z ».
+            text = serializers.serialize("json", model.objects.order_by("pk")).replace('.000Z"', 'Z"')
+            rows = json.loads(text)
             result[model._meta.label] = rows
     return result
 
@@ -141,8 +153,14 @@ def test_a_backup_restores_the_same_content_history_included(directory, tmp_path
     uraf = Organisation.objects.get(slug="uraf")
     uraf.summary = "Modifié avant la sauvegarde."
     uraf.save()
+    from suggestions.models import Kind, Suggestion
+
+    Suggestion.objects.create(
+        kind=Kind.CORRECTION, organisation=uraf, what_is_wrong="Une contribution en attente."
+    )
     before = snapshot()
     assert before["actors.HistoricalOrganisation"], "history is part of the backup"
+    assert before["suggestions.Suggestion"], "contributions waiting for moderation are part of it"
     path = tmp_path / "sauvegarde.json"
     call_command("dumpdata", *CONTENT, "auth.user", "auth.group", output=str(path),
                  natural_foreign=True, natural_primary=True, verbosity=0)  # fmt: skip

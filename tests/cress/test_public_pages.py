@@ -120,7 +120,9 @@ def test_an_action_without_a_year_is_in_no_year(trial, client):
 
 @pytest.mark.django_db
 def test_pagination_pages_past_the_end_and_bad_numbers(trial, client, settings):
-    OrganisationFactory.create_batch(2 * settings.DIRECTORY_PAGE_SIZE, sectors=[Sector.objects.get(slug="secteur-d-essai")])
+    OrganisationFactory.create_batch(
+        2 * settings.DIRECTORY_PAGE_SIZE, sectors=[Sector.objects.get(slug="secteur-d-essai")]
+    )
     first = client.get("/acteurs/", {"secteur": "secteur-d-essai"})
     assert len(first.context["page_obj"].object_list) == settings.DIRECTORY_PAGE_SIZE
     last = client.get("/acteurs/", {"secteur": "secteur-d-essai", "page": "99"})
@@ -258,14 +260,26 @@ def test_home_counts_published_actors_by_departement(trial, client):
     OrganisationFactory(territories=[Territory.objects.get(key="61")], status=Status.DRAFT)
     after = client.get("/")
     assert after.context["actor_count"] == before["actor_count"] + 1
-    assert {d["code"]: d["actors"] for d in after.context["departements"]} == {**counts, "61": counts["61"] + 1}
+    assert {d["code"]: d["actors"] for d in after.context["departements"]} == {
+        **counts,
+        "61": counts["61"] + 1,
+    }
     page = after.content.decode()
     assert "/territoires/14/" in page and "/secteurs/secteur-d-essai/" in page
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "url", ["/", "/acteurs/", "/acteurs/urscop/", "/actions/", "/territoires/", "/recherche/?q=scop", "/partenaires/"]
+    "url",
+    [
+        "/",
+        "/acteurs/",
+        "/acteurs/urscop/",
+        "/actions/",
+        "/territoires/",
+        "/recherche/?q=scop",
+        "/partenaires/",
+    ],
 )
 def test_pages_have_one_h1_a_skip_link_and_landmarks(directory, client, url):
     page = client.get(url).content.decode()
@@ -279,4 +293,4 @@ def test_invalid_filter_message_names_the_filter_in_french(directory, client):
     page = client.get("/acteurs/", {"secteur": "inconnu"}).content.decode()
     assert "<li>Secteur : " in page
     page = client.get("/acteurs/", {"commune": "99999"}).content.decode()
-    assert "Commune inconnue" in page
+    assert "Commune introuvable" in page

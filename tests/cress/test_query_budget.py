@@ -19,10 +19,15 @@ PAGES = {
     "actor list": ("/acteurs/", 10),
     "actor list, filtered": ("/acteurs/?departement=14&secteur=petite-enfance&famille=mutuelle"
                              "&public=jeunes-enfants-et-familles&q=calvados&tri=nom", 9),
-    "actor list, by commune": ("/acteurs/?commune=14371", 11),
+    "actor list, by commune": ("/acteurs/?commune=14371", 12),
     "actor list, last page": ("/acteurs/?page=999", 10),
-    "actor profile": ("/acteurs/mutualite-francaise-du-calvados/", 10),
+    "actor map": ("/acteurs/carte/?departement=14", 10),
+    "actor map data": ("/api/v1/acteurs/?format=geojson&bbox=-2,48,1,50", 2),
+    "commune suggestions": ("/acteurs/communes/?q=orb", 1),
+    "actor list, postcode": ("/acteurs/?commune=50100", 13),
+    "actor profile": ("/acteurs/mutualite-francaise-du-calvados/", 11),
     "action list": ("/actions/", 12),
+    "action list, by commune": ("/actions/?commune=14371", 14),
     "action list, filtered": ("/actions/?departement=14&secteur=petite-enfance&public=jeunes-enfants-et-familles"
                               "&acteur=mutualite-francaise-du-calvados&annee=2008&q=garderie", 13),
     "action detail": ("/actions/halte-garderie-itinerante/", 5),
@@ -37,6 +42,8 @@ PAGES = {
     "sector": ("/secteurs/petite-enfance/", 9),
     "search": ("/recherche/?q=calvados", 7),
     "not found": ("/acteurs/inconnu/", 1),
+    "report a mistake": ("/acteurs/uraf/signaler/", 1),
+    "list your organisation": ("/referencer/", 1),
     "API actors": ("/api/v1/acteurs/", 6),
     "API actors, filtered": ("/api/v1/acteurs/?departement=14&secteur=petite-enfance", 6),
     "API actions": ("/api/v1/actions/", 9),
@@ -47,6 +54,7 @@ PAGES = {
     "sitemap index": ("/sitemap.xml", 10),
     "sitemap page": ("/sitemap-actions.xml", 2),
 }  # fmt: skip
+
 
 def grow(count, prefix):
     sectors = list(Sector.objects.order_by("slug")[:3])

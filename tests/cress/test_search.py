@@ -100,7 +100,11 @@ def test_documents_follow_every_edit_and_names_rank_first(directory):
     action = ActionFactory(programme=ProgrammeFactory(actor=doer), title="Chantier zinzolin")
 
     def found(query):
-        return list(search(ACTORS().published(), query).order_by("-search_rank", "name").values_list("slug", flat=True))
+        return list(
+            search(ACTORS().published(), query)
+            .order_by("-search_rank", "name")
+            .values_list("slug", flat=True)
+        )
 
     assert found("zinzolin") == ["atelier-zinzolin", "association-du-quartier"]
     action.title = "Chantier vermillon"

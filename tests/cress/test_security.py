@@ -13,7 +13,15 @@ from django.urls import reverse
 
 from tests.cress.test_settings import run
 
-PUBLIC = ["/", "/acteurs/", "/acteurs/uraf/", "/actions/", "/api/v1/acteurs/", "/recherche/?q=scop", "/sitemap.xml"]
+PUBLIC = [
+    "/",
+    "/acteurs/",
+    "/acteurs/uraf/",
+    "/actions/",
+    "/api/v1/acteurs/",
+    "/recherche/?q=scop",
+    "/sitemap.xml",
+]
 
 
 def directives(response):
@@ -47,7 +55,9 @@ def test_every_public_answer_carries_the_security_headers(directory, client, url
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
-    assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
+    assert (
+        "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"]
+    )
     assert response["X-Frame-Options"] == "DENY"
 
 
@@ -72,7 +82,9 @@ def test_hsts_behind_https():
         "r = Client().get('/robots.txt', secure=True, headers={'host': 'annuaire.example.org'}); "
         "print(r['Strict-Transport-Security'])"
     )
-    result = run(code, DJANGO_HTTPS="1", DJANGO_SECRET_KEY="x" * 60, DJANGO_ALLOWED_HOSTS="annuaire.example.org")
+    result = run(
+        code, DJANGO_HTTPS="1", DJANGO_SECRET_KEY="x" * 60, DJANGO_ALLOWED_HOSTS="annuaire.example.org"
+    )
     assert result.stdout.strip() == "max-age=31536000; includeSubDomains; preload", result.stderr
 
 
@@ -95,7 +107,9 @@ def test_repeated_failed_logins_lock_the_account_with_a_french_message(editor):
     locked = login(client, "editrice", "mot-de-passe-de-test")
     assert locked.status_code == 429
     assert "Connexion temporairement bloquée" in locked.content.decode()
-    assert login(Client(), "editrice", "mot-de-passe-de-test", address="10.0.0.2").status_code == 429, "per account"
+    assert login(Client(), "editrice", "mot-de-passe-de-test", address="10.0.0.2").status_code == 429, (
+        "per account"
+    )
     call_command("axes_reset", verbosity=0)  # an administrator lifts it
     assert login(Client(), "editrice", "mot-de-passe-de-test").status_code == 302
 
@@ -198,7 +212,8 @@ def test_the_api_throttles_anonymous_clients_with_retry_after(directory, client,
 
     monkeypatch.setattr(AnonRateThrottle, "rate", "3/minute", raising=False)
     statuses = [
-        client.get("/api/v1/secteurs/", {"page_size": n}, REMOTE_ADDR="10.1.1.1").status_code for n in range(1, 5)
+        client.get("/api/v1/secteurs/", {"page_size": n}, REMOTE_ADDR="10.1.1.1").status_code
+        for n in range(1, 5)
     ]
     assert statuses == [200, 200, 200, 429]
     limited = client.get("/api/v1/secteurs/", {"page_size": 9}, REMOTE_ADDR="10.1.1.1")
@@ -213,7 +228,10 @@ def test_health_endpoint(client, settings):
     assert response.status_code == 200
     assert response.json() == {"etat": "ok", "base_de_donnees": "ok", "cache": "ok"}
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
     }
     broken = client.get("/sante/")
     assert broken.status_code == 503
@@ -221,5 +239,7 @@ def test_health_endpoint(client, settings):
 
 
 def test_no_secret_or_database_is_tracked():
-    tracked = subprocess.run(["git", "ls-files"], cwd=settings.BASE_DIR, capture_output=True, text=True).stdout
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=settings.BASE_DIR, capture_output=True, text=True
+    ).stdout
     assert not re.search(r"(^|/)(\.env|db\.sqlite3|.*\.sqlite3)$", tracked, re.M)

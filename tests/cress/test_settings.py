@@ -65,6 +65,8 @@ def test_production_deploy_check_passes():
 
 
 def test_deploy_check_warns_without_a_secret_key_in_debug():
-    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], DJANGO_HTTPS="1", DJANGO_DEBUG="1")
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], DJANGO_HTTPS="1", DJANGO_DEBUG="1"
+    )
     assert result.returncode != 0
     assert "cress.W001" in result.stdout + result.stderr

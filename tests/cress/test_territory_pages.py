@@ -9,7 +9,10 @@ from tests.factories import ActionFactory, OrganisationFactory, ProgrammeFactory
 
 def group(response, name):
     data = response.context[name]
-    return {section["scope"]: {item.slug for item in section["page_obj"].object_list} for section in data["sections"]}
+    return {
+        section["scope"]: {item.slug for item in section["page_obj"].object_list}
+        for section in data["sections"]
+    }
 
 
 def counts(response, name):
@@ -29,7 +32,10 @@ def test_caen_shows_every_actor_of_the_calvados_and_the_region(directory, client
     assert response.context["actors"]["total"] == 6
     assert counts(response, "actors") == {Scope.DEPARTEMENT: 1, Scope.REGION: 5}
     assert group(response, "actors")[Scope.DEPARTEMENT] == {"mutualite-francaise-du-calvados"}
-    assert "6 acteurs interviennent à Caen : 1 dans tout le département du Calvados, 5 dans toute la région." in page
+    assert (
+        "6 acteurs interviennent à Caen : 1 dans tout le département du Calvados, 5 dans toute la région."
+        in page
+    )
     assert response.context["actors"]["total"] == len(list_slugs(client, "/acteurs/", {"commune": "14118"}))
 
 
@@ -66,7 +72,9 @@ def test_departement_pages_agree_with_the_departement_filter(directory, client, 
     ActionFactory(programme=ProgrammeFactory(actor=OrganisationFactory()), territories=[orbec])
     response = client.get(f"/territoires/{key}/")
     for name, url in (("actors", "/acteurs/"), ("actions", "/actions/")):
-        page_items = set().union(*group(response, name).values()) if response.context[name]["sections"] else set()
+        page_items = (
+            set().union(*group(response, name).values()) if response.context[name]["sections"] else set()
+        )
         listed = list_slugs(client, url, {"departement": key})
         assert response.context[name]["total"] == len(listed)
         if response.context[name]["total"] <= 20:
@@ -83,7 +91,10 @@ def test_sections_go_from_the_most_local_and_never_repeat(directory, client):
     assert both.slug in sections[Scope.COMMUNE]
     assert both.slug not in sections[Scope.DEPARTEMENT]
     assert only.slug in sections[Scope.DEPARTEMENT]
-    assert response.context["actors"]["total"] == Organisation.objects.actors().published().in_territory(orbec).count()
+    assert (
+        response.context["actors"]["total"]
+        == Organisation.objects.actors().published().in_territory(orbec).count()
+    )
 
 
 @pytest.mark.django_db

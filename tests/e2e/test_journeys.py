@@ -137,7 +137,12 @@ def select2(page, field_id, text, option):
 def csp_violations(page):
     """Collects what the browser refuses under the Content-Security-Policy."""
     violations = []
-    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     return violations
 
 
@@ -218,4 +223,81 @@ def test_editor_publishes_an_actor_that_appears_on_the_public_list(site, page):
     page.get_by_role("link", name="Crèche coopérative d'Orbec").first.click()
     page.get_by_role("link", name="Historique").click()
     expect(page.locator("#content")).to_contain_text("editrice")
+    assert violations == []
+
+
+def no_tiles(page):
+    """The map's tiles come from OpenStreetMap, out of reach in tests: answered empty."""
+    page.route(
+        re.compile(r"^https?://[^/]*tile\.openstreetmap\.org/"), lambda route: route.fulfill(status=204)
+    )
+
+
+def log_in_as_editor(page, site):
+    sync_staff_groups(apps)
+    password = secrets.token_urlsafe(16)
+    editor = User.objects.create_user("moderatrice", password=password, is_staff=True)
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    page.goto(site + "/admin/")
+    page.get_by_label("Nom d’utilisateur").fill("moderatrice")
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Connexion").click()
+    expect(page.locator("#site-name")).to_contain_text("administration")
+
+
+def test_a_visitor_near_orbec_finds_reports_and_an_editor_moderates(site, page):
+    from decimal import Decimal
+
+    from actors.models import Territory
+    from tests.factories import OrganisationFactory
+
+    violations = csp_violations(page)
+    no_tiles(page)
+    OrganisationFactory(name="Épicerie solidaire d'Orbec", slug="epicerie-solidaire-orbec",
+                        territories=[Territory.objects.get(key="14478")], street_address="3 rue Grande",
+                        postcode="14290", commune=Territory.objects.get(key="14478"),
+                        latitude=Decimal("49.0255"), longitude=Decimal("0.4040"))  # fmt: skip
+
+    # The visitor in Orbec: the map, with « Votre commune ».
+    page.goto(site + "/acteurs/carte/")
+    page.get_by_label("Votre commune").fill("Orbec")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page).to_have_url(re.compile(r"/acteurs/carte/\?.*commune=Orbec"))
+    expect(page.locator("#carte-etat")).to_contain_text("placé")
+    marker = page.locator('.leaflet-marker-icon[title="Épicerie solidaire d\'Orbec"]')
+    if not marker.count():  # clustered with others: zoom in on the cluster first
+        page.locator(".marker-cluster").first.click()
+    marker.click()
+    page.locator(".leaflet-popup-content a", has_text="Épicerie solidaire d'Orbec").click()
+    expect(page.locator("h1")).to_have_text("Épicerie solidaire d'Orbec")
+    expect(page.locator(".summary-box")).to_contain_text("3 rue Grande, 14290 Orbec")
+
+    # The list holds the same, in the commune first.
+    page.goto(site + "/acteurs/carte/?commune=Orbec")
+    page.get_by_role("link", name="Voir en liste").click()
+    expect(page).to_have_url(re.compile(r"/acteurs/\?commune=Orbec$"))
+    expect(page.locator(".card").first).to_contain_text("Épicerie solidaire d'Orbec")
+
+    # It reports a mistake, without an account.
+    page.goto(site + "/acteurs/epicerie-solidaire-orbec/")
+    page.get_by_role("link", name="Signaler une erreur ou proposer une modification").click()
+    page.get_by_label("Qu'est-ce qui est inexact ou manque ?").fill("L'épicerie a déménagé.")
+    page.get_by_label("Ce que vous proposez à la place (facultatif)").fill("8 place Foch, 14290 Orbec")
+    page.get_by_label("Votre e-mail, pour recevoir la réponse (facultatif)").fill("voisine@example.org")
+    page.wait_for_timeout(3_100)  # a person's pace: faster is refused as a robot's
+    page.get_by_role("button", name="Envoyer").click()
+    expect(page.locator("h1")).to_have_text("Merci, votre message est bien arrivé")
+
+    # An editor moderates it: the count on the admin home, the proposal beside the form.
+    log_in_as_editor(page, site)
+    expect(page.locator("#a-faire")).to_contain_text("1 contribution en attente")
+    page.get_by_role("link", name="1 contribution en attente").click()
+    page.get_by_role("link", name=re.compile("Épicerie solidaire d'Orbec")).first.click()
+    page.get_by_role("button", name="Accepter : ouvrir la fiche avec la proposition").click()
+    expect(page.locator(".contribution-beside")).to_contain_text("8 place Foch, 14290 Orbec")
+    page.locator("#id_street_address").fill("8 place Foch")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_contain_text("a été modifié")
+    page.goto(site + "/acteurs/epicerie-solidaire-orbec/")
+    expect(page.locator(".summary-box")).to_contain_text("8 place Foch, 14290 Orbec")
     assert violations == []

@@ -17,7 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--actors", type=int, default=0, help="Nombre d'acteurs fictifs à ajouter.")
         parser.add_argument("--seed", type=int, default=1, help="Graine du tirage (défaut : 1).")
-        parser.add_argument("--delete", action="store_true", help="Retirer toutes les données de démonstration.")
+        parser.add_argument(
+            "--delete", action="store_true", help="Retirer toutes les données de démonstration."
+        )
 
     def handle(self, *args, actors=0, seed=1, delete=False, **options):
         started = time.monotonic()

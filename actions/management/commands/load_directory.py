@@ -20,7 +20,9 @@ class Command(BaseCommand):
             "publication et les ajouts de l'équipe sont conservés. Liste les modifications et demande "
             "confirmation.",
         )
-        parser.add_argument("--dry-run", action="store_true", help="Lister ce qui changerait, sans rien écrire.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Lister ce qui changerait, sans rien écrire."
+        )
         parser.add_argument(
             "--no-input", "--noinput", action="store_false", dest="interactive",
             help="Avec --reset : appliquer sans demander confirmation.",
@@ -33,7 +35,9 @@ class Command(BaseCommand):
         def confirm(report):
             lines = describe(report)
             if reset or dry_run:
-                self.stdout.write("\n".join(lines) if lines else "Aucune modification : la base est conforme à la source.")
+                self.stdout.write(
+                    "\n".join(lines) if lines else "Aucune modification : la base est conforme à la source."
+                )
             if dry_run:
                 return False
             if reset and lines and interactive:

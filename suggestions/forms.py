@@ -1,0 +1,153 @@
+"""The two forms a visitor fills in without an account, and their spam defences, which
+need no third party:
+
+- a honeypot field that people never see (and bots fill in);
+- a minimum fill time: the form carries a signed timestamp; sent in under 3 seconds, or
+  with a timestamp that is missing, tampered with or older than a day, it is refused;
+- a limit per address (5 an hour), counted in the shared cache;
+- bounded lengths on every field.
+"""
+
+from django import forms
+from django.core import signing
+from django.core.cache import cache
+
+from actors.models import Sector
+from actors.validators import validate_postcode, validate_rna, validate_siren, validate_siret
+
+from .models import Kind, Suggestion
+
+MINIMUM_SECONDS = 3
+MAXIMUM_AGE = 24 * 3600
+PER_ADDRESS_PER_HOUR = 5
+SIGNER_SALT = "suggestions.formulaire"
+
+
+def form_stamp():
+    return signing.TimestampSigner(salt=SIGNER_SALT).sign("formulaire")
+
+
+class Defended(forms.ModelForm):
+    # Never shown to people (hidden by CSS and out of the tab order); bots fill it in.
+    website_confirmation = forms.CharField(
+        label="Ne remplissez pas ce champ", required=False, max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )  # fmt: skip
+    stamp = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, client_address="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client_address = client_address
+
+    @property
+    def fresh_stamp(self):
+        """The stamp to put in the page: signed now, also when the form comes back with
+        an error (an expired one would otherwise be refused forever)."""
+        return form_stamp()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website_confirmation"):
+            raise forms.ValidationError("Votre envoi n'a pas pu être accepté.", code="honeypot")
+        signer = signing.TimestampSigner(salt=SIGNER_SALT)
+        try:
+            signer.unsign(cleaned.get("stamp", ""), max_age=MAXIMUM_AGE)
+        except signing.BadSignature:  # tampered, missing or more than a day old
+            raise forms.ValidationError(
+                "Ce formulaire a expiré : rechargez la page et envoyez-le de nouveau.", code="stamp"
+            ) from None
+        try:
+            signer.unsign(cleaned["stamp"], max_age=MINIMUM_SECONDS)
+        except signing.SignatureExpired:
+            return cleaned  # filled in at a person's pace
+        raise forms.ValidationError(
+            "Envoi trop rapide : prenez le temps de relire, puis envoyez de nouveau.", code="too-fast"
+        )
+
+    def check_rate(self):
+        """True when this address may still send (and counts this one)."""
+        key = f"contributions:{self.client_address}"
+        cache.add(key, 0, 3600)
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, 3600)
+            count = 1
+        return count <= PER_ADDRESS_PER_HOUR
+
+
+class CorrectionForm(Defended):
+    class Meta:
+        model = Suggestion
+        fields = ["what_is_wrong", "proposed_text", "sender_email"]
+        labels = {
+            "what_is_wrong": "Qu'est-ce qui est inexact ou manque ?",
+            "proposed_text": "Ce que vous proposez à la place (facultatif)",
+            "sender_email": "Votre e-mail, pour recevoir la réponse (facultatif)",
+        }
+        help_texts = {"sender_email": "Il ne sert qu'à vous répondre ; il n'est jamais publié."}
+        widgets = {
+            "what_is_wrong": forms.Textarea(attrs={"rows": 4}),
+            "proposed_text": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["what_is_wrong"].required = True
+
+
+class ListingForm(Defended):
+    sectors = forms.ModelMultipleChoiceField(
+        label="Secteurs (facultatif)", queryset=Sector.objects.order_by("name"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    class Meta:
+        model = Suggestion
+        fields = ["name", "identifier", "street_address", "postcode", "commune_name", "contact_email", "contact_phone",
+                  "sectors", "territories_text", "description", "sender_email"]  # fmt: skip
+        labels = {
+            "name": "Nom de l'organisation",
+            "identifier": "SIREN, SIRET ou numéro RNA",
+            "street_address": "Adresse (numéro et voie)",
+            "commune_name": "Commune",
+            "contact_email": "E-mail de l'organisation (facultatif)",
+            "contact_phone": "Téléphone de l'organisation (facultatif)",
+            "territories_text": "Où intervient-elle ? (communes, département, toute la région…)",
+            "description": "Présentation : ce qu'elle fait, pour qui",
+            "sender_email": "Votre e-mail, pour recevoir la réponse",
+        }
+        help_texts = {
+            "identifier": "9 chiffres (SIREN), 14 chiffres (SIRET) ou W suivi de 9 chiffres (RNA).",
+            "contact_email": "Publié seulement si l'organisation l'accepte, après vérification par l'équipe.",
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("name", "identifier", "commune_name", "description", "sender_email"):
+            self.fields[name].required = True
+
+    def clean_identifier(self):
+        value = self.cleaned_data["identifier"].replace(" ", "").upper()
+        validator = {9: validate_siren, 14: validate_siret, 10: validate_rna}.get(len(value))
+        if validator is None:
+            raise forms.ValidationError(
+                "Indiquez un SIREN (9 chiffres), un SIRET (14 chiffres) ou un RNA (W + 9 chiffres)."
+            )
+        validator(value)
+        return value
+
+    def clean_postcode(self):
+        value = self.cleaned_data["postcode"].strip()
+        if value:
+            validate_postcode(value)
+        return value
+
+    def save(self, commit=True):
+        suggestion = super().save(commit=False)
+        suggestion.kind = Kind.LISTING
+        if commit:
+            suggestion.save()
+            self.save_m2m()
+        return suggestion
