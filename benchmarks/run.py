@@ -61,6 +61,23 @@ PAGES = [
     ("département", ["/territoires/14/"]),
     ("commune", ["/territoires/14118/"]),
     ("API acteurs", ["/api/v1/acteurs/"]),
+    ("carte", ["/acteurs/carte/"]),
+    # The map's data, as the map asks for them: all of Basse-Normandie (bounded to 2,000
+    # points), a town's area when zoomed in, and a filtered map.
+    (
+        "carte : GeoJSON, toute la région",
+        ["/api/v1/acteurs/?format=geojson&bbox=-1.95000,48.40000,0.95000,49.80000"],
+    ),
+    (
+        "carte : GeoJSON, agglomération de Caen",
+        ["/api/v1/acteurs/?format=geojson&bbox=-0.45000,49.13000,-0.30000,49.23000"],
+    ),
+    (
+        "carte : GeoJSON, département et secteur",
+        [
+            "/api/v1/acteurs/?format=geojson&departement=50&secteur=handicap&bbox=-1.95000,48.40000,0.95000,49.80000"
+        ],
+    ),
     ("plan du site (index)", ["/sitemap.xml"]),
     ("plan du site (page)", ["/sitemap-actions.xml"]),
     ("plancher : vue minimale", ["/robots.txt"]),
@@ -101,6 +118,7 @@ def base_env(database_url):
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         REDIS_URL=REDIS_URL,
         DJANGO_CACHE_PREFIX=f"bench-{secrets.token_hex(4)}",
+        DIRECTORY_API_RATE="1000000/minute",  # every request comes from one address: measure the pages
     )
     return env
 
@@ -199,11 +217,12 @@ def workers_peak_memory(process):
 
 
 def cold(port, path):
+    """Milliseconds, status and size in bytes of one request."""
     started = time.monotonic()
     with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=300) as response:
-        response.read()
+        size = len(response.read())
         status = response.status
-    return round((time.monotonic() - started) * 1000, 1), status
+    return round((time.monotonic() - started) * 1000, 1), status, size
 
 
 def load(port, paths, duration, connections):
@@ -243,34 +262,40 @@ def static_path():
     return "/static/" + manifest["paths"]["css/site.css"]
 
 
-def measure(database, size, duration, connections):
+def measure(database, size, duration, connections, pages=()):
     url, generation = prepare(database, size)
     env = base_env(url)
     manage(env, "collectstatic", "--no-input")
     plan = {}
-    probe = json.loads(run([PYTHON, "-c", QUERIES, json.dumps({n: p[0] for n, p in PAGES if isinstance(p, list)})],
+    probe = json.loads(run([PYTHON, "-c", QUERIES, json.dumps({n: p[0] for n, p in PAGES if isinstance(p, list) and (not pages or n in pages)})],
                            env=env).stdout)  # fmt: skip
     profiles = probe["profiles"]
     random.Random(1).shuffle(profiles)
     for name, paths in PAGES:
+        if pages and name not in pages and not name.startswith("plancher"):
+            continue
         if paths == "{profiles}":
             paths = [f"/acteurs/{slug}/" for slug in profiles[:PROFILE_SAMPLE]] or ["/acteurs/uraf/"]
         elif paths == "{static}":
             paths = [static_path()]
         plan[name] = paths
     queries = probe["queries"]
-    queries["fiche acteur"] = json.loads(
-        run([PYTHON, "-c", QUERIES, json.dumps({"fiche acteur": plan["fiche acteur"][0]})], env=env).stdout
-    )["queries"]["fiche acteur"]
+    if "fiche acteur" in plan:
+        queries["fiche acteur"] = json.loads(
+            run(
+                [PYTHON, "-c", QUERIES, json.dumps({"fiche acteur": plan["fiche acteur"][0]})], env=env
+            ).stdout
+        )["queries"]["fiche acteur"]
     port = free_port()
     server = start_server(env, port)
     rows = {}
     try:
         for name, paths in plan.items():
-            first, status = cold(port, paths[0])
+            first, status, length = cold(port, paths[0])
             rows[name] = {
                 "cold_ms": first,
                 "status": status,
+                "bytes": length,
                 "queries": queries.get(name),
                 **load(port, paths, duration, connections),
             }
@@ -299,7 +324,7 @@ def mixed_load(database, size, duration, connections):
     """The load run: ``connections`` connections for ``duration`` seconds over a weighted
     mix of public pages (a thousand profiles among them)."""
     url, generation = prepare(database, size)
-    env = {**base_env(url), "DIRECTORY_API_RATE": "1000000/minute"}  # measure the pages, not the throttle
+    env = base_env(url)
     manage(env, "collectstatic", "--no-input")
     profiles = json.loads(run([PYTHON, "-c", QUERIES, "{}"], env=env).stdout)["profiles"]
     random.Random(2).shuffle(profiles)
@@ -331,12 +356,12 @@ def table(result):
     lines = [
         f"### {result['size']:,} acteurs".replace(",", " "),
         "",
-        "| page | 1re requête (ms) | médiane (ms) | p95 (ms) | req/s | % vue minimale | erreurs | requêtes SQL |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| page | 1re requête (ms) | taille (Ko) | médiane (ms) | p95 (ms) | req/s | % vue minimale | erreurs | requêtes SQL |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, row in result["pages"].items():
         lines.append(
-            f"| {name} | {row['cold_ms']} | {row['p50_ms']} | {row['p95_ms']} | {row['rps']} | "
+            f"| {name} | {row['cold_ms']} | {row['bytes'] / 1000:.1f} | {row['p50_ms']} | {row['p95_ms']} | {row['rps']} | "
             f"{100 * row['rps'] / floor:.0f} % | {row['errors']} | {row['queries'] if row['queries'] is not None else '—'} |"
         )
     lines += [
@@ -358,6 +383,8 @@ def main():
     parser.add_argument("--mix", type=int, metavar="SECONDES",
                         help="la course de charge : un mélange de pages publiques pendant ce temps")  # fmt: skip
     parser.add_argument("--output", type=Path)
+    parser.add_argument("--pages", nargs="+", default=(), metavar="TYPE",
+                        help="seulement ces types de page (les planchers sont toujours mesurés)")  # fmt: skip
     options = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk est nécessaire : apt-get install wrk")
@@ -375,7 +402,7 @@ def main():
             results["runs"].append(result)
             print(json.dumps(result, ensure_ascii=False), flush=True)
             continue
-        result = measure(options.database, size, options.duration, options.connections)
+        result = measure(options.database, size, options.duration, options.connections, options.pages)
         results["runs"].append(result)
         print(table(result), flush=True)
     output = options.output or ARTIFACTS / f"{time.strftime('%Y%m%d-%H%M')}-{options.database}.json"

@@ -87,6 +87,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache: it stores plain answers, compressed on the way out.
+    "common.compression.ApiGZipMiddleware",
     # Above the page cache: what must be on every answer, served from the cache or not.
     "common.security.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

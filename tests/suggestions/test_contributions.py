@@ -436,3 +436,18 @@ def test_logo_is_checked_from_its_content(directory, editor_client):
     Image.new("RGB", (3000, 10), "green").save(big, "PNG")
     refused = upload(big.getvalue(), "grand.png")
     assert refused.status_code == 200 and "pixels de côté" in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_map_data_are_compressed_for_those_who_accept_it(placed, client):
+    import gzip
+    import json
+
+    url = "/api/v1/acteurs/?format=geojson"
+    plain = client.get(url)
+    assert "Content-Encoding" not in plain
+    packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip")  # the second one comes from the page cache
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    assert json.loads(gzip.decompress(packed.content)) == plain.json()
+    page = client.get("/acteurs/", HTTP_ACCEPT_ENCODING="gzip")
+    assert "Content-Encoding" not in page, "HTML is left to the proxy (BREACH)"
