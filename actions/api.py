@@ -7,7 +7,7 @@ from actors.api import TerritorySummarySerializer
 from common.api import PublicPageSerializer, ReadOnlyDirectoryViewSet
 
 from .filters import ActionFilterSet
-from .models import Action, Partnership, Programme
+from .models import Action, Inheritance, Partnership, Programme
 
 PERIOD_SCHEMA = {
     "type": "object",
@@ -17,6 +17,7 @@ PERIOD_SCHEMA = {
         "depuis": {"type": "boolean"},
         "texte": {"type": "string", "description": "La période en français, telle qu'affichée"},
     },
+    "required": ["debut", "fin", "depuis", "texte"],
 }
 
 
@@ -54,7 +55,15 @@ class PartnershipSerializer(serializers.ModelSerializer):
 COVERAGE_ORIGIN_SCHEMA = {
     "type": "object",
     "description": "D'où vient la couverture : « propre », « programme », « acteur » ou « aucune ».",
-    "properties": {name: {"type": "string"} for name in ("territoires", "secteurs", "publics")},
+    "properties": {
+        name: {
+            "type": "string",
+            "nullable": True,  # not computed yet (actions/coverage.py fills it on every save)
+            "enum": [*Inheritance.values, None],
+        }
+        for name in ("territoires", "secteurs", "publics")
+    },
+    "required": ["territoires", "secteurs", "publics"],
 }
 
 
@@ -114,7 +123,9 @@ class ProgrammeSerializer(ContentSerializer):
 class ActionSerializer(ContentSerializer):
     programme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     acteur = serializers.CharField(source="programme.actor.slug")
-    action_parente = serializers.SlugRelatedField(source="parent", slug_field="slug", read_only=True)
+    action_parente = serializers.SlugRelatedField(
+        source="parent", slug_field="slug", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Action

@@ -1,6 +1,7 @@
 """Read-only API of organisations and vocabularies (routed in cress/api_urls.py)."""
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -22,8 +23,12 @@ class TerritorySummarySerializer(serializers.ModelSerializer):
 
 
 class TerritorySerializer(PublicPageSerializer, TerritorySummarySerializer):
-    rattachement = serializers.SlugRelatedField(source="parent", slug_field="key", read_only=True)
-    territoire_actuel = serializers.SlugRelatedField(source="current", slug_field="key", read_only=True)
+    rattachement = serializers.SlugRelatedField(
+        source="parent", slug_field="key", read_only=True, allow_null=True
+    )
+    territoire_actuel = serializers.SlugRelatedField(
+        source="current", slug_field="key", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Territory
@@ -43,10 +48,23 @@ class SectorSerializer(PublicPageSerializer):
         fields = ["slug", "name", "description", "url"]
 
 
+# Django's URLField stores "" when there is no website: a string, empty or an address.
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^$|^(https?|ftps?)://\S+$",
+        "description": "Adresse du site web, ou chaîne vide quand il n'est pas connu.",
+    }
+)
+class WebsiteField(serializers.CharField):
+    pass
+
+
 class OrganisationSerializer(PublicPageSerializer):
     famille = serializers.CharField(source="family")
     type = serializers.CharField(source="kind")
-    reseau = serializers.SlugRelatedField(source="parent", slug_field="slug", read_only=True)
+    website = WebsiteField(read_only=True)
+    reseau = serializers.SlugRelatedField(source="parent", slug_field="slug", read_only=True, allow_null=True)
     territoires = TerritorySummarySerializer(source="territories", many=True, read_only=True)
     secteurs = serializers.SlugRelatedField(source="sectors", slug_field="slug", many=True, read_only=True)
     publics = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
@@ -66,11 +84,43 @@ class OrganisationSerializer(PublicPageSerializer):
 
 
 MAP_FEATURES = 2000  # at most, per answer: the map asks for its visible area
+MAP_FEATURES_TEXT = f"{MAP_FEATURES:,}".replace(",", "\u202f")  # « 2 000 »
 
 
 class GeoJSONRenderer(JSONRenderer):
     media_type = "application/geo+json"
     format = "geojson"
+
+
+# What ``?format=geojson`` answers (RFC 7946), described for the OpenAPI document.
+class PointSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["Point"])
+    coordinates = serializers.ListField(
+        child=serializers.FloatField(), min_length=2, max_length=2, help_text="[longitude, latitude]"
+    )
+
+
+class MapFeaturePropertiesSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    nom = serializers.CharField()
+    commune = serializers.CharField(help_text="Vide quand la commune n'est pas connue.")
+    url = serializers.URLField()
+
+
+class MapFeatureSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["Feature"])
+    geometry = PointSerializer()
+    properties = MapFeaturePropertiesSerializer()
+
+
+@extend_schema_serializer(many=False)  # one collection, never paginated
+class MapFeatureCollectionSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["FeatureCollection"])
+    features = MapFeatureSerializer(many=True)
+    tronque = serializers.BooleanField(
+        help_text=f"Vrai quand plus de {MAP_FEATURES_TEXT} acteurs sont placés : {MAP_FEATURES_TEXT} d'entre eux "
+        "sont donnés."
+    )
 
 
 class ActorViewSet(ReadOnlyDirectoryViewSet):
@@ -80,8 +130,19 @@ class ActorViewSet(ReadOnlyDirectoryViewSet):
 
     serializer_class = OrganisationSerializer
     filterset_class = ActorFilterSet
-    renderer_classes = [JSONRenderer, GeoJSONRenderer]
 
+    def get_renderers(self):
+        """GeoJSON is the list's map data; a single actor is JSON only."""
+        if self.action == "list":
+            return [JSONRenderer(), GeoJSONRenderer()]
+        return [JSONRenderer()]
+
+    @extend_schema(
+        responses={
+            (200, JSONRenderer.media_type): OrganisationSerializer,
+            (200, GeoJSONRenderer.media_type): MapFeatureCollectionSerializer,
+        }
+    )
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format != "geojson":
             return super().list(request, *args, **kwargs)

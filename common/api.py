@@ -1,18 +1,99 @@
 """What every read-only API endpoint shares: the public lists' FilterSets, pages of
 ``settings.DIRECTORY_PAGE_SIZE``, unknown or malformed parameters answered with a 400
-and a JSON body, a page past the end with a JSON 404."""
+and a JSON body, a page past the end with a JSON 404 — and the OpenAPI description of
+those answers (``DirectorySchema``), so that the published document keeps the API's
+promise (``tests/api/test_openapi_live.py`` checks it on live responses)."""
 
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.renderers import JSONRenderer
 
 from .pagination import MAX_PAGE_SIZE, DirectoryPagination
 
 ALWAYS_ALLOWED = {"page", "page_size", "format"}
 
+# The JSON bodies of the error answers (DRF's own shapes).
+ERROR_SCHEMAS = {
+    "Erreur": {
+        "type": "object",
+        "description": "Une erreur : son explication en français.",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    },
+    "ErreursDeParametres": {
+        "type": "object",
+        "description": "Les paramètres refusés, chacun avec ses messages ; pour un paramètre inconnu, "
+        "« parametres_acceptes » donne la liste des paramètres admis.",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    },
+}
+ERRORS = {
+    400: ("ErreursDeParametres", "Paramètre inconnu ou valeur invalide (filtre, page, page_size)."),
+    404: (
+        "Erreur",
+        "Introuvable : fiche inconnue ou non publiée, page au-delà de la dernière, format inconnu.",
+    ),
+    406: ("Erreur", "Aucun des formats demandés (en-tête Accept) n'est disponible."),
+    429: ("Erreur", "Trop de requêtes : réessayer après le délai donné par Retry-After (secondes)."),
+}
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Secondes à attendre avant de réessayer.",
+        "schema": {"type": "integer", "minimum": 0},
+    }
+}
 
-class ReadOnlyDirectoryViewSet(viewsets.ReadOnlyModelViewSet):
+
+class DirectorySchema(AutoSchema):
+    """drf-spectacular's schema, plus the error answers the view can give (``errors``:
+    status codes of ``ERRORS``), always in JSON. (A class attribute: ``extend_schema``
+    makes a subclass of the view's schema class and instantiates it without arguments.)"""
+
+    errors = tuple(ERRORS)
+
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        for status in self.errors:
+            name, description = ERRORS[status]
+            component = ResolvedComponent(
+                name=name, type=ResolvedComponent.SCHEMA, object=name, schema=ERROR_SCHEMAS[name]
+            )
+            registry.register_on_missing(component)
+            response = {
+                "description": description,
+                "content": {"application/json": {"schema": component.ref}},
+            }
+            if status == 429:
+                response["headers"] = RETRY_AFTER
+            operation["responses"].setdefault(str(status), response)
+        return operation
+
+
+class UncheckedParametersSchema(DirectorySchema):
+    """For the views that ignore their query parameters: they never answer 400."""
+
+    errors = (404, 406, 429)
+
+
+class JSONErrorsMixin:
+    """Errors are JSON whatever format was asked (``?format=geojson``): an error body is
+    not GeoJSON, and the OpenAPI document says ``application/json``."""
+
+    def handle_exception(self, exc):
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return response
+
+
+class ReadOnlyDirectoryViewSet(JSONErrorsMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     pagination_class = DirectoryPagination
+    schema = DirectorySchema()
 
     def allowed_parameters(self):
         filterset_class = getattr(self, "filterset_class", None)

@@ -1,13 +1,43 @@
 from django.urls import include, path
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.routers import DefaultRouter
+from rest_framework import routers
 
 from actions.api import ActionViewSet, ProgrammeViewSet
 from actors.api import ActorViewSet, OrganisationViewSet, SectorViewSet, TerritoryViewSet
+from common.api import JSONErrorsMixin, UncheckedParametersSchema
 
 from . import datainclusion
 
-router = DefaultRouter(trailing_slash=True)
+
+class APIRootView(JSONErrorsMixin, routers.APIRootView):
+    """Les points d'accès de l'API, avec leur adresse."""
+
+    schema = UncheckedParametersSchema()  # DRF leaves its root out of the document
+
+    @extend_schema(
+        operation_id="racine",
+        tags=["racine"],
+        responses={
+            200: {
+                "type": "object",
+                "description": "Nom du point d'accès → son adresse.",
+                "additionalProperties": {"type": "string", "format": "uri"},
+            }
+        },
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class DirectoryRouter(routers.DefaultRouter):
+    APIRootView = APIRootView
+    # No « .json » twins of the addresses: the format is chosen by ``?format=`` or the
+    # Accept header, and every address the API answers is in its OpenAPI document.
+    include_format_suffixes = False
+
+
+router = DirectoryRouter(trailing_slash=True)
 router.register("acteurs", ActorViewSet, basename="actor")
 router.register("actions", ActionViewSet, basename="action")
 router.register("programmes", ProgrammeViewSet, basename="programme")

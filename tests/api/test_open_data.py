@@ -287,19 +287,23 @@ def test_atom_feed_of_latest_programmes_and_actions(directory, client):
 
 @pytest.mark.django_db
 def test_data_inclusion_export(directory, client):
+    """The shape of the export (its validity under the v1 schema: test_datainclusion_v1.py)."""
+    prefix = "cress-basse-normandie--"
     structures = client.get("/api/v1/data-inclusion/structures/").json()
-    assert sorted(s["id"] for s in structures) == SIX_ACTORS
-    mutualite = next(s for s in structures if s["id"] == "mutualite-francaise-du-calvados")
-    assert mutualite["typologie"] == "ESS" and mutualite["adresse"] is None and mutualite["source"]
-    services = {s["id"]: s for s in client.get("/api/v1/data-inclusion/services/").json()}
+    assert sorted(s["id"].removeprefix(prefix) for s in structures) == SIX_ACTORS
+    mutualite = next(s for s in structures if s["id"] == prefix + "mutualite-francaise-du-calvados")
+    assert mutualite["adresse"] is None and mutualite["source"] == "cress-basse-normandie"
+    assert "typologie" not in mutualite, "a v0 field"
+    services = {
+        s["id"].removeprefix(prefix): s for s in client.get("/api/v1/data-inclusion/services/").json()
+    }
     halte = services["halte-garderie-itinerante"]
-    assert halte["structure_id"] == "mutualite-francaise-du-calvados"
+    assert halte["structure_id"] == prefix + "mutualite-francaise-du-calvados"
     assert halte["thematiques"] == ["famille--garde-denfants"]
-    assert (halte["zone_diffusion_type"], halte["zone_diffusion_code"]) == ("departement", "14")
-    uraf = services["enquete-questionnaire-uraf"]
-    assert (uraf["zone_diffusion_type"], uraf["zone_diffusion_code"]) == ("region", "28")
-    coorace = services["appui-cahier-des-charges"]
-    assert (coorace["zone_diffusion_type"], coorace["zone_diffusion_nom"]) == ("region", "Normandie")
+    assert "14371" in halte["zone_eligibilite"]
+    assert services["pole-petite-enfance"]["zone_eligibilite"] == ["14"]
+    assert services["enquete-questionnaire-uraf"]["zone_eligibilite"] == ["14", "50", "61"]
+    assert services["appui-cahier-des-charges"]["zone_eligibilite"] == ["14", "50", "61"]
 
 
 @pytest.mark.django_db
@@ -342,6 +346,8 @@ def test_open_data_exports_leave_out_demonstration_data(directory, client):
     assert "Démo" not in client.get("/flux/").content.decode()
     demo = client.get("/api/v1/acteurs/demo-acteur-0/").json()
     assert demo["demonstration"] is True and demo["name"].startswith("Démo · ")
+    structures = client.get("/api/v1/data-inclusion/structures/").json()
+    assert structures and not any(s["id"].startswith("cress-basse-normandie--demo-") for s in structures)
     assert not any(
-        s["id"].startswith("demo-") for s in client.get("/api/v1/data-inclusion/structures/").json()
+        "demo-" in s["structure_id"] for s in client.get("/api/v1/data-inclusion/services/").json()
     )
