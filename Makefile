@@ -8,7 +8,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test install install-test lint
+.PHONY: run test install install-test lint staff lighthouse port-free
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -23,18 +23,31 @@ install-test: $(VENV)/bin/activate
 	npm ci --no-audit --no-fund --silent
 
 # make run is for a laptop: debug on (a throw-away secret key), SQLite unless DATABASE_URL.
+# The port is checked first, so a busy one stops at once (make run PORT=8001).
 run: export DJANGO_DEBUG = 1
-run: install
+run: port-free install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_directory
 	@echo ""
 	@echo "  Annuaire public :   http://127.0.0.1:$(PORT)/"
 	@echo "  Administration :    http://127.0.0.1:$(PORT)/admin/"
-	@echo "  Compte d'équipe :   $(PY) manage.py createsuperuser"
-	@echo "                      (puis, dans l'administration, ajoutez les comptes de l'équipe"
-	@echo "                      au groupe « Éditeurs » ou « Administrateurs »)"
+	@echo "  Compte d'équipe :   make staff IDENTIFIANT=prenom GROUPE=administrateur"
+	@echo "                      (ou : $(if $(DATABASE_URL),DATABASE_URL='$(DATABASE_URL)' ,)$(PY) manage.py create_staff prenom --groupe administrateur)"
 	@echo ""
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+port-free:
+	@$(PYTHON) -c "import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); \
+	sys.exit(0) if s.connect_ex(('127.0.0.1', $(PORT))) else sys.exit('Le port $(PORT) est déjà occupé : choisissez-en un autre, par exemple « make run PORT=8001 ».')"
+
+# A staff account without questions, in the database of DATABASE_URL (SQLite by default):
+#   make staff IDENTIFIANT=camille GROUPE=editeur|administrateur [EMAIL=…]
+# The password comes from DJANGO_STAFF_PASSWORD, or is drawn and shown once.
+staff: export DJANGO_DEBUG = 1
+staff: install
+	@test -n "$(IDENTIFIANT)" || { echo "Indiquez l'identifiant : make staff IDENTIFIANT=camille [GROUPE=administrateur]"; exit 1; }
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py create_staff $(IDENTIFIANT) --groupe $(or $(GROUPE),editeur) $(if $(EMAIL),--email $(EMAIL),)
 
 lint: install-test
 	$(VENV)/bin/ruff check .
@@ -45,3 +58,11 @@ test: install-test
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest
+
+# Lighthouse (mobile and desktop) on the home page, the list and a profile; fails under 100.
+tools/lighthouse/node_modules/.bin/lighthouse: tools/lighthouse/package-lock.json
+	npm ci --prefix tools/lighthouse --no-audit --no-fund --silent
+	touch $@
+
+lighthouse: install tools/lighthouse/node_modules/.bin/lighthouse
+	$(PY) benchmarks/lighthouse.py $(LIGHTHOUSE_ARGS)

@@ -5,8 +5,14 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cress.settings")
-    from django.core.management import execute_from_command_line
-
+    try:
+        from django.core.management import execute_from_command_line
+    except ImportError:
+        sys.exit(
+            "Django n'est pas installé pour ce Python (" + sys.executable + ").\n"
+            "Installez le projet avec « make run » (ou « make install »), puis lancez les commandes avec "
+            "l'environnement virtuel : .venv/bin/python manage.py " + " ".join(sys.argv[1:])
+        )
     execute_from_command_line(sys.argv)
 
 

@@ -25,11 +25,12 @@ from actors.models import (
     history,
 )
 from actors.search import Searchable
+from common.collation import FRENCH
 
 # What list pages never show: the stored search documents (large).
 LIST_DEFERRED = ("search_vector", "search_stems", "search_name_stems")
 ACTOR_DEFERRED = tuple(
-    f"actor__{name}" for name in ("search_vector", "search_stems", "search_name_stems", "description")
+    f"actor__{name}" for name in ("search_vector", "search_stems", "search_name_stems", "description", "logo")
 )
 
 
@@ -172,7 +173,7 @@ class Programme(PeriodMixin, Coverage, Searchable, Publishable):
     kind = models.CharField(
         "type", max_length=20, choices=ProgrammeKind.choices, default=ProgrammeKind.PROGRAMME
     )
-    title = models.CharField("titre", max_length=250)
+    title = models.CharField("titre", max_length=250, db_collation=FRENCH)
     summary = models.CharField("présentation courte", max_length=300, blank=True)
     description = models.TextField("description", blank=True)
     source_text = models.TextField(
@@ -268,7 +269,7 @@ class Action(PeriodMixin, Coverage, Searchable, Publishable):
         help_text="Pour un sous-point d'une action (ex. « appui technique… »).",
     )
     order = models.PositiveSmallIntegerField("ordre", default=0)
-    title = models.CharField("titre", max_length=250, db_index=True)
+    title = models.CharField("titre", max_length=250, db_index=True, db_collation=FRENCH)
     description = models.TextField("description", blank=True)
     source_text = models.TextField(
         "texte de la source", blank=True, help_text="Passage du document source, cité tel quel."
@@ -450,7 +451,7 @@ class EventQuerySet(VisibilityQuerySet):
 class Event(PeriodMixin, Publishable):
     """An event (e.g. the exchange day in Paris on 29 November, year not given)."""
 
-    title = models.CharField("titre", max_length=250)
+    title = models.CharField("titre", max_length=250, db_collation=FRENCH)
     theme = models.CharField("thème", max_length=300, blank=True)
     description = models.TextField("description", blank=True)
     source_text = models.TextField("texte de la source", blank=True)
@@ -533,7 +534,8 @@ class Quote(OrderedByActor):
         "contexte",
         max_length=200,
         blank=True,
-        help_text="Verbe d'introduction de la source (« affirme », « a salué… comme étant »).",
+        help_text="Ce qui complète la signature « — Laurent Hénart, Président de l'ANSP, … » : par exemple "
+        "« saluant le modèle coopératif ». Laisser vide quand la source dit seulement « affirme »."
     )
     person_name = models.CharField("personne citée", max_length=120)
     person_role = models.CharField(

@@ -6,6 +6,7 @@ programmes and actions. Visibility is each model's ``visible_to`` (drafts only f
 from django.db.models import Prefetch, Q
 
 from actors import extensions
+from common.collation import french_key
 
 from .models import Action, Event, KeyFigure, Partnership, Programme, Quote
 
@@ -51,7 +52,7 @@ def actor_section(request, actor):
     # PostgreSQL plans as a scan of every partnership and programme.
     partnerships = sorted(
         partnerships_of(user, Q(programme__actor=actor)) + partnerships_of(user, Q(action__actor=actor)),
-        key=lambda p: (p.role, p.organisation.name, p.pk),
+        key=lambda p: (p.role, french_key(p.organisation.name), p.pk),
     )
     attach_partners(programmes, partnerships)
     partners = {}
@@ -59,7 +60,7 @@ def actor_section(request, actor):
         partners.setdefault(partnership.organisation, []).append(partnership)
     return {
         "programmes": programmes,
-        "partners": sorted(partners.items(), key=lambda item: item[0].name),
+        "partners": sorted(partners.items(), key=lambda item: french_key(item[0].name)),
         "quotes": list(
             Quote.objects.visible_to(user).filter(actor=actor).select_related("event", "person_organisation")
         ),

@@ -1,13 +1,15 @@
 """Public pages of programmes, actions and events, and the list of actions."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from actors.dates import PartialDate, format_period
 from actors.views import NearbyMixin, join_texts, territories_prefetch, vocabulary_of
 from common import structured_data
-from common.listing import DirectoryListView
+from common.cache import cached
+from common.listing import DirectoryListView, paginate
+from common.redirects import redirect_moved
 
 from .filters import ActionFilterSet
 from .models import Action, Event, Inheritance, KeyFigure, Partnership, Programme, Role
@@ -69,6 +71,7 @@ def period_of(values, prefix=""):
     )
 
 
+@redirect_moved(Programme)
 def programme_detail(request, slug):
     actions = Action.objects.visible_to(request.user).order_by("order", "pk")
     programme = get_object_or_404(
@@ -104,6 +107,7 @@ def programme_detail(request, slug):
     )
 
 
+@redirect_moved(Action)
 def action_detail(request, slug):
     """An action: its programme and actor, parent and sub-items, partners, territories
     down to the commune (historic and current names), dates."""
@@ -154,3 +158,18 @@ def event_detail(request, slug):
             "jsonld": structured_data.script(jsonld),
         },
     )
+
+
+def programme_list(request):
+    """/actions/programmes/: every published programme, by title, with its actor and period."""
+    programmes = Programme.objects.published().select_related("actor").order_by("title", "pk")
+    count = cached("count:programmes", programmes.count)
+    return render(request, "actions/programme_list.html", {"page_obj": paginate(request, programmes, count=count)})
+
+
+def event_list(request):
+    """/actions/evenements/: published events, the most recent first (those without a year last)."""
+    events = Event.objects.published().select_related("actor", "place__current").order_by(
+        F("start_year").desc(nulls_last=True), F("start_month").desc(nulls_last=True), "title", "pk"
+    )
+    return render(request, "actions/event_list.html", {"page_obj": paginate(request, events)})

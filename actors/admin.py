@@ -1,15 +1,17 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.forms.models import ALL_FIELDS
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from PIL import Image
 
-from common.admin import ConcurrencyGuard, DashboardItem, HistoryAdmin
+from common.admin import ConcurrencyGuard, DashboardItem, HistoryAdmin, StaffAdmin, short_date
 
+from .dates import format_partial_date, parse_partial_date, period_errors
 from .extensions import organisation_inlines
 from .filters import DEPARTEMENTS
 from .models import (
@@ -19,6 +21,7 @@ from .models import (
     Public,
     Sector,
     Status,
+    Synonym,
     Territory,
 )
 
@@ -30,6 +33,141 @@ LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
 admin.site.site_header = "Annuaire de l'ESS en Basse-Normandie — administration"
 admin.site.site_title = "Administration de l'annuaire ESS"
 admin.site.index_title = "Contenus de l'annuaire"
+# The left-hand list of every model took a quarter of the screen, squeezing lists and
+# forms between two sidebars: the breadcrumbs and the home lead everywhere instead.
+admin.site.enable_nav_sidebar = False
+
+
+# --- Periods typed in French -------------------------------------------------------------
+
+
+class PartialDateField(forms.Field):
+    """A date as staff type it in French (« 14 décembre », « décembre 2006 », « depuis
+    2001 », « 17/01/2006 »…: ``actors.dates.parse_partial_date``), cleaned to
+    ``(PartialDate, since)``. ``side`` is ``"start"`` (« depuis » allowed) or ``"end"``."""
+
+    widget = forms.TextInput
+    stored_text = ""  # the stored date as the form shows it: read back without the year check
+
+    def __init__(self, *, side, **kwargs):
+        self.side = side
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = {
+            "class": "vPartialDateField",
+            "maxlength": "60",
+            "autocomplete": "off",
+            "spellcheck": "false",
+        }
+        return {**super().widget_attrs(widget), **attrs}
+
+    def to_python(self, value):
+        text = str(value or "").strip()
+        if self.side == "start" and text.lower().startswith("jusqu"):
+            raise ValidationError("« jusqu'en … » s'écrit dans la fin de la période.", code="jusque-au-debut")
+        date, since = parse_partial_date(text, plausible=text != self.stored_text)
+        if since and self.side == "end":
+            raise ValidationError(
+                "« depuis » s'écrit dans le début ; la fin d'une période « depuis » reste vide.",
+                code="depuis-a-la-fin",
+            )
+        return date, since
+
+    def has_changed(self, initial, data):
+        try:
+            return self.to_python(initial) != self.to_python(data)
+        except ValidationError:
+            return True
+
+
+START_FIELDS = ("start_year", "start_month", "start_day", "since")
+END_FIELDS = ("end_year", "end_month", "end_day")
+
+
+class PeriodForm(forms.ModelForm):
+    """The start and end of a ``PeriodMixin`` model as two French texts, « Début » and
+    « Fin », stored at their precision in the seven columns (``start_year`` … ``since``).
+    A date that does not exist, or an end before the start, is refused next to its field,
+    and the form comes back with what was typed."""
+
+    period_start = PartialDateField(
+        side="start",
+        label="Début",
+        help_text="Par exemple « 17/01/2006 », « décembre 2006 », « 2006 », « 14 décembre », « depuis 2001 ».",
+    )
+    period_end = PartialDateField(side="end", label="Fin", help_text="Vide si toujours en cours ou inconnue.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = {
+            "period_start": format_partial_date(self.instance.start, self.instance.since),
+            "period_end": format_partial_date(self.instance.end),
+        }
+        for name, text in stored.items():
+            if self._meta.fields not in (None, ALL_FIELDS) and name not in self._meta.fields:
+                # Not shown: an empty value must not erase the stored date.
+                self.fields.pop(name, None)
+            elif name in self.fields:
+                self.initial.setdefault(name, text)
+                self.fields[name].stored_text = text  # saved again as is, even an unusual year
+
+    def _period_field(self, name):
+        """The field that shows the column (or side) ``name``: « Début » or « Fin »."""
+        side = "period_start" if name in ("start", *START_FIELDS) else "period_end"
+        return (
+            side
+            if side in self.fields
+            else next(n for n in ("period_start", "period_end") if n in self.fields)
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        shown = [name for name in ("period_start", "period_end") if name in self.fields]
+        if not shown or any(name not in cleaned for name in shown):
+            return cleaned  # no period in this form, or a date already refused
+        start, since = cleaned.get("period_start", (self.instance.start, self.instance.since))
+        end, _ = cleaned.get("period_end", (self.instance.end, False))
+        errors = period_errors(start, since, end)
+        for side, problems in errors.items():
+            self.add_error(self._period_field(side), problems)
+        if not errors:
+            instance = self.instance
+            instance.start_year, instance.start_month, instance.start_day = start.year, start.month, start.day
+            instance.since = since
+            instance.end_year, instance.end_month, instance.end_day = end.year, end.month, end.day
+        return cleaned
+
+    def add_error(self, field, error):
+        """The model's own checks (``clean_period``, constraints) name the columns: their
+        messages go to « Début » or « Fin »."""
+        if (
+            field is None
+            and hasattr(error, "error_dict")
+            and {"period_start", "period_end"} & set(self.fields)
+        ):
+            moved = {}
+            for name, problems in error.error_dict.items():
+                target = self._period_field(name) if name in (*START_FIELDS, *END_FIELDS) else name
+                moved.setdefault(target, []).extend(problems)
+            error = ValidationError(moved)
+        super().add_error(field, error)
+
+
+class PeriodAdmin:
+    """For the admin of a ``PeriodMixin`` model (and its inlines): the period as
+    « Début » and « Fin » (``PeriodForm``); read-only, the same French text."""
+
+    form = PeriodForm
+
+    @admin.display(description="début")
+    def period_start(self, obj):
+        return format_partial_date(obj.start, obj.since)
+
+    @admin.display(description="fin")
+    def period_end(self, obj):
+        return format_partial_date(obj.end)
 
 
 class DepartementFilter(admin.SimpleListFilter):
@@ -49,7 +187,8 @@ class DepartementFilter(admin.SimpleListFilter):
 
 class PublishableAdmin(ConcurrencyGuard, HistoryAdmin):
     """Bulk publication actions, a public link, the status in the list; history with
-    restore for administrators; no lost update (common/admin.py)."""
+    restore for administrators; no lost update; French titles, Save at the top
+    (common/admin.py)."""
 
     actions = ["publish", "unpublish", "archive"]
     list_per_page = 50
@@ -76,14 +215,22 @@ class PublishableAdmin(ConcurrencyGuard, HistoryAdmin):
     def archive(self, request, queryset):
         self._set_status(request, queryset, Status.ARCHIVED, "archivé(s)")
 
-    @admin.display(description="page publique")
+    @admin.display(description="page")
     def public_link(self, obj):
-        label = "voir la page" if obj.is_published else "aperçu (brouillon)"
-        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
+        label, title = ("voir", "La page publique") if obj.is_published else ("aperçu", "Aperçu du brouillon")
+        return format_html('<a href="{}" title="{}">{}</a>', obj.get_absolute_url(), title, label)
+
+    @admin.display(description="modifié le", ordering="updated_at")
+    def updated(self, obj):
+        return short_date(obj.updated_at)
+
+    @admin.display(description="statut", ordering="status")
+    def publication(self, obj):
+        return obj.get_status_display()
 
 
 @admin.register(Territory)
-class TerritoryAdmin(admin.ModelAdmin):
+class TerritoryAdmin(StaffAdmin, admin.ModelAdmin):
     list_display = ["name", "kind", "code", "parent", "current", "population"]
     list_filter = ["kind", "is_current"]
     search_fields = ["name", "code", "postcodes"]
@@ -95,6 +242,7 @@ class TerritoryAdmin(admin.ModelAdmin):
 
 @admin.register(Sector)
 class SectorAdmin(HistoryAdmin):
+    text_rows = {"description": 4}
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -102,9 +250,24 @@ class SectorAdmin(HistoryAdmin):
 
 @admin.register(Public)
 class PublicAdmin(HistoryAdmin):
+    text_rows = {"description": 4}
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Synonym)
+class SynonymAdmin(StaffAdmin, admin.ModelAdmin):
+    """The groups of words the search treats as one (actors/search.py). The model's name
+    is a plural (« synonymes de recherche »): its titles are written whole."""
+
+    add_title = "Ajouter un groupe de synonymes"
+    change_title = "Modifier le groupe de synonymes"
+    view_title = "Consulter le groupe de synonymes"
+    choose_title = "Choisir un groupe de synonymes"
+    changelist_title = "Synonymes de recherche"
+    list_display = ["terms", "note"]
+    search_fields = ["terms", "note"]
 
 
 class OrganisationForm(forms.ModelForm):
@@ -153,20 +316,13 @@ class VerificationFilter(admin.SimpleListFilter):
 @admin.register(Organisation)
 class OrganisationAdmin(PublishableAdmin):
     form = OrganisationForm
-    list_display = [
-        "name",
-        "acronym",
-        "kind",
-        "family",
-        "parent",
-        "status",
-        "verified_at",
-        "updated_at",
-        "public_link",
-    ]
+    gender = "f"
+    # What staff look for all day, on one line each at 1280 px: the family, the network and
+    # the rest are filters or one click away.
+    list_display = ["name_and_acronym", "kind", "publication", "verified", "updated", "public_link"]
+    text_rows = {"description": 8, "opening_hours": 3}
     list_filter = ["status", "kind", "family", DepartementFilter, VerificationFilter, "sectors", "publics"]
     search_fields = ["name", "acronym", "alternate_name", "siren", "siret", "rna"]
-    list_select_related = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["parent", "territories", "sectors", "publics", "commune"]
     readonly_fields = ["created_at", "updated_at", "position_source", "logo_preview"]
@@ -218,8 +374,17 @@ class OrganisationAdmin(PublishableAdmin):
     ]
 
     class Media:
-        css = {"all": ["vendor/leaflet-1.9.4/leaflet.css", "css/admin.css"]}
+        # css/admin.css is on every admin page (templates/admin/base_site.html).
+        css = {"all": ["vendor/leaflet-1.9.4/leaflet.css"]}
         js = ["vendor/leaflet-1.9.4/leaflet.js", "js/position-picker.js"]
+
+    @admin.display(description="nom", ordering="name")
+    def name_and_acronym(self, obj):
+        return str(obj)
+
+    @admin.display(description="vérifiée le", ordering="verified_at")
+    def verified(self, obj):
+        return short_date(obj.verified_at)
 
     @admin.display(description="logo actuel")
     def logo_preview(self, obj):
@@ -290,6 +455,6 @@ def actors_to_review(request):
     return [
         DashboardItem("À revérifier", actors.published().stale().count(), "fiche publiée non vérifiée récemment",
                       changelist + "?verification=a-revoir", "fiches publiées non vérifiées récemment"),
-        DashboardItem("Brouillons", actors.filter(status=Status.DRAFT).count(), "acteur en brouillon",
+        DashboardItem("Acteurs en brouillon", actors.filter(status=Status.DRAFT).count(), "acteur en brouillon",
                       changelist + f"?status__exact={Status.DRAFT}", "acteurs en brouillon"),
     ]  # fmt: skip

@@ -16,13 +16,13 @@ from django.db.models import CharField, Count, Value
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from common.collation import french_key
 from common.filters import FacetedFilterSet, SortFilter
 
-from .models import EssFamily, Organisation, Public, Sector, Territory
+from .models import DEPARTEMENTS, EssFamily, Organisation, Public, Sector, Territory
 from .search import search
 
 # The three départements of Basse-Normandie, the directory's territory.
-DEPARTEMENTS = [("14", "Calvados"), ("50", "Manche"), ("61", "Orne")]
 
 
 def vocabularies():
@@ -35,7 +35,7 @@ def vocabularies():
         .union(publics.order_by().values_list("slug", "name", "kind"), all=True)
     )
     result = {"secteur": [], "public": []}
-    for slug, name, kind in sorted(rows, key=lambda row: row[1]):
+    for slug, name, kind in sorted(rows, key=lambda row: french_key(row[1])):
         result[kind].append((slug, name))
     return result
 

@@ -11,6 +11,8 @@ from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from common.collation import FRENCH
+
 from .search import Searchable
 from .validators import validate_phone, validate_postcode, validate_rna, validate_siren, validate_siret
 
@@ -97,6 +99,10 @@ COMMUNE_KINDS = (TerritoryKind.COMMUNE, TerritoryKind.COMMUNE_DELEGUEE, Territor
 HISTORIC_COMMUNE_KINDS = (TerritoryKind.COMMUNE_DELEGUEE, TerritoryKind.COMMUNE_ASSOCIEE)
 
 
+# The départements of Basse-Normandie: the lists' « Département » filter offers these.
+DEPARTEMENTS = [("14", "Calvados"), ("50", "Manche"), ("61", "Orne")]
+
+
 class Scope(models.IntegerChoices):
     """How local a territory is: the levels of a territory page's sections."""
 
@@ -173,7 +179,7 @@ class Territory(Searchable):
     kind = models.CharField("type", max_length=20, choices=TerritoryKind.choices, db_index=True)
     code = models.CharField("code INSEE", max_length=5, db_index=True)
     key = models.SlugField("identifiant", max_length=40, unique=True)
-    name = models.CharField("nom", max_length=120, db_index=True)
+    name = models.CharField("nom", max_length=120, db_index=True, db_collation=FRENCH)
     parent = models.ForeignKey(
         "self",
         verbose_name="rattachement",
@@ -290,6 +296,20 @@ class Territory(Searchable):
         return self.kind in COMMUNE_KINDS
 
     @property
+    def list_filter(self):
+        """The lists' filter that gives what works here, and what it is called:
+        (``departement=14``, « de ce département ») or (``commune=14118``, « de cette
+        commune »); None for a region (every list is already the whole region) or a
+        département outside Basse-Normandie. Needs ``current`` loaded for a historic one."""
+        if self.kind == TerritoryKind.DEPARTEMENT and self.code in dict(DEPARTEMENTS):
+            return {"query": f"departement={self.code}", "label": "de ce département"}
+        if self.is_commune and not self.is_historic:
+            return {"query": f"commune={self.code}", "label": "de cette commune"}
+        if self.is_commune:
+            return {"query": f"commune={self.code}", "label": f"de {self.current.name}"}
+        return None
+
+    @property
     def is_departement(self):
         return self.kind == TerritoryKind.DEPARTEMENT
 
@@ -322,8 +342,48 @@ class Territory(Searchable):
 # --- Vocabularies ------------------------------------------------------------------------
 
 
+class Synonym(models.Model):
+    """A group of words the search treats as one (actors/search.py): a search for any of
+    them finds the others. Kept by staff in the admin."""
+
+    terms = models.CharField(
+        "mots équivalents",
+        max_length=400,
+        unique=True,
+        help_text="Séparés par des virgules, par exemple « crèche, halte-garderie, multi-accueil ». "
+        "Une expression de plusieurs mots (« maison de retraite ») compte pour un mot. Accents et "
+        "majuscules sont indifférents.",
+    )
+    note = models.CharField("remarque", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "synonymes de recherche"
+        verbose_name_plural = "synonymes de recherche"
+        ordering = ["terms"]
+
+    def __str__(self):
+        return self.terms
+
+    def clean(self):
+        from .search import terms
+
+        parts = [part.strip() for part in self.terms.split(",") if part.strip()]
+        if len(parts) < 2:
+            raise ValidationError(
+                {"terms": "Indiquez au moins deux mots ou expressions, séparés par des virgules."}
+            )
+        empty = [part for part in parts if not terms(part)]
+        if empty:
+            raise ValidationError(
+                {
+                    "terms": f"« {empty[0]} » ne contient que des mots vides (le, de, pour…) : la recherche l'ignore."
+                }
+            )
+        self.terms = ", ".join(parts)
+
+
 class Vocabulary(models.Model):
-    name = models.CharField("nom", max_length=120, unique=True)
+    name = models.CharField("nom", max_length=120, unique=True, db_collation=FRENCH)
     slug = models.SlugField("adresse (slug)", max_length=120, unique=True)
     description = models.TextField("description", blank=True)
 
@@ -441,6 +501,18 @@ class CoverageQuerySet(PublishableQuerySet):
         "publics": [names]}} for the items ``ids``, from three flat queries: what an export
         writes, without building a model object per territory or sector."""
         result = {pk: {"territories": [], "sectors": [], "publics": []} for pk in ids}
+        for pk, territories in self.territory_texts(ids).items():
+            result[pk]["territories"] = territories
+        for dimension in ("sectors", "publics"):
+            through, item, target = self._through(dimension)
+            names = through.objects.filter(**{f"{item}__in": ids}).order_by(f"{target}__name")
+            for pk, name in names.values_list(item, f"{target}__name"):
+                result[pk][dimension].append(name)
+        return result
+
+    def territory_texts(self, ids):
+        """{pk: [(display name, INSEE code)]} of the items ``ids``, broadest first, in one query."""
+        result = {pk: [] for pk in ids}
         through, item, target = self._through("territories")
         rows = (
             through.objects.filter(**{f"{item}__in": ids})
@@ -450,12 +522,7 @@ class CoverageQuerySet(PublishableQuerySet):
             )
         )
         for pk, name, kind, code, current in rows:
-            result[pk]["territories"].append((Territory.describe(name, kind, code, current), code))
-        for dimension in ("sectors", "publics"):
-            through, item, target = self._through(dimension)
-            names = through.objects.filter(**{f"{item}__in": ids}).order_by(f"{target}__name")
-            for pk, name in names.values_list(item, f"{target}__name"):
-                result[pk][dimension].append(name)
+            result[pk].append((Territory.describe(name, kind, code, current), code))
         return result
 
     def with_coverage(self):
@@ -566,10 +633,18 @@ class OrganisationQuerySet(CoverageQuerySet):
     def for_list(self):
         """What a list shows: the page's rows alone (an index gives them by name), their
         network and sectors by small queries; never the stored search documents."""
-        light = ("search_vector", "search_stems", "search_name_stems", "description")
+        light = ("search_vector", "search_stems", "search_name_stems", "description", "logo")
         return self.defer(*light).prefetch_related(
             models.Prefetch("parent", queryset=Organisation.objects.defer(*light)), "sectors"
         )
+
+
+class OrganisationManager(models.Manager.from_queryset(OrganisationQuerySet)):
+    """Organisations without their logo (up to 300 KB each): a page of cards, a list or an
+    export never reads it; the logo's own view asks for it (``only("logo", …)``)."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("logo")
 
 
 class Organisation(Searchable, Publishable):
@@ -583,7 +658,7 @@ class Organisation(Searchable, Publishable):
         default=OrganisationKind.ACTOR,
         db_index=True,
     )
-    name = models.CharField("nom", max_length=200, db_index=True)
+    name = models.CharField("nom", max_length=200, db_index=True, db_collation=FRENCH)
     acronym = models.CharField("sigle", max_length=40, blank=True)
     alternate_name = models.CharField(
         "autre nom", max_length=200, blank=True, help_text="Par exemple « URSCOP Ouest »."
@@ -689,6 +764,16 @@ class Organisation(Searchable, Publishable):
         blank=True,
         help_text="D'où viennent ces informations (document, page, date).",
     )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="fusionnée dans",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+        editable=False,
+        help_text="Après une fusion de doublons : l'organisation gardée. Son ancienne adresse y mène.",
+    )
     is_demo = models.BooleanField(
         "fiche de démonstration",
         default=False,
@@ -698,7 +783,7 @@ class Organisation(Searchable, Publishable):
         "signalées sur chaque page, jamais exportées comme données réelles.",
     )
 
-    objects = OrganisationQuerySet.as_manager()
+    objects = OrganisationManager()
     history = history(searchable=True, m2m_fields=[territories, sectors, publics], excluded_fields=["logo"])
 
     class Meta:
@@ -708,6 +793,16 @@ class Organisation(Searchable, Publishable):
         indexes = [
             models.Index(fields=["kind", "status", "name"]),
             models.Index(fields=["latitude", "longitude"], name="organisation_position"),
+        ]
+        constraints = [
+            # Two organisations never share a SIRET (an establishment); a SIREN or an RNA
+            # may be shared by establishments of one body: a warning, not an error.
+            models.UniqueConstraint(
+                fields=["siret"],
+                condition=~models.Q(siret=""),
+                name="organisation_unique_siret",
+                violation_error_message="Une autre organisation a déjà ce SIRET.",
+            )
         ]
 
     def __str__(self):

@@ -18,18 +18,30 @@ rank first.
   every stem of the query is among them, and ranks by how many are in the name.
 
 Both give the same results (tests/cress/test_search.py runs on both databases).
+
+**Synonyms.** Staff keep groups of equivalent words in the admin (``Synonym``: « crèche,
+halte-garderie, multi-accueil »). A query is expanded when it is read — documents are
+never rebuilt: a word (or several words) of the query that belong to a group may be met
+by any member of the group. The groups are read once per content version (the cache).
+
+**Extracts.** ``extract`` cuts a short passage around the words found, marked with
+``<mark>`` — the same Python on both databases, for the few results a page shows.
 """
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import lru_cache, reduce
+from operator import and_, or_
 
 import snowballstemmer
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection, models
 from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from common.bulk import update_rows
+from common.cache import cached
 from common.iterables import batched
 
 FTS_CONFIG = "fr_unaccent"
@@ -156,25 +168,102 @@ def _write_postgres(model, documents, extra, values):
                 )
 
 
+def synonym_groups():
+    """The staff's groups of equivalent terms, each a tuple of terms, each term a tuple of
+    significant words: (((« creche »,), (« halte », « garderie »)), …). Read once per
+    content version."""
+
+    def read():
+        from .models import Synonym
+
+        groups = []
+        for text in Synonym.objects.values_list("terms", flat=True):
+            group = tuple(dict.fromkeys(tuple(terms(term)) for term in text.split(",") if terms(term)))
+            if len(group) > 1:
+                groups.append(group)
+        return groups
+
+    return cached("recherche:synonymes", read)
+
+
+def expand(words, groups):
+    """The query as clauses that must all be met; a clause is met by any of its
+    alternatives, an alternative by all of its words. Without synonyms: one clause of one
+    word per word. A group applies when all the words of one of its terms are in the
+    query (compared by stem: « crèches » meets « crèche »)."""
+    remaining = list(words)
+    clauses = []
+    for group in groups:
+        for term in sorted(group, key=len, reverse=True):
+            stems_left = [stem(w) for w in remaining]
+            wanted = [stem(w) for w in term]
+            if wanted and all(stems_left.count(s) >= wanted.count(s) for s in set(wanted)):
+                for s in wanted:
+                    del remaining[stems_left.index(s)]
+                    stems_left.remove(s)
+                clauses.append(list(group))
+                break
+    return clauses + [[(word,)] for word in remaining]
+
+
+def query_stems(query):
+    """Every stem a match may contain for ``query`` (synonyms included): what ``extract``
+    marks."""
+    return {
+        stem(word) for clause in expand(terms(query), synonym_groups()) for term in clause for word in term
+    }
+
+
 def search(queryset, query):
     """``queryset`` narrowed to the rows whose stored document holds every significant
-    word of ``query``, annotated with ``search_rank`` (higher first). A query with no
-    significant word (« le », « ' ») finds nothing."""
+    word of ``query`` (or a synonym of it), annotated with ``search_rank`` (higher
+    first). A query with no significant word (« le », « ' ») finds nothing."""
     words = terms(query)
     if not words:
         return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+    clauses = expand(words, synonym_groups())
     if connection.vendor == "postgresql":
-        search_query = SearchQuery(" ".join(words), config=FTS_CONFIG, search_type="plain")
+
+        def alternative(term):
+            return SearchQuery(" ".join(term), config=FTS_CONFIG, search_type="plain")
+
+        search_query = reduce(and_, (reduce(or_, map(alternative, clause)) for clause in clauses))
         return queryset.filter(search_vector=search_query).annotate(
             search_rank=SearchRank(F("search_vector"), search_query)
         )
     condition = Q()
     in_name = []
-    for word in words:
-        needle = f" {stem(word)} "
-        condition &= Q(search_stems__contains=needle)
-        in_name.append(
-            Case(When(search_name_stems__contains=needle, then=1), default=0, output_field=IntegerField())
-        )
+    for clause in clauses:
+        anywhere, named = Q(), Q()
+        for term in clause:
+            needles = [f" {stem(word)} " for word in term]
+            anywhere |= reduce(and_, (Q(search_stems__contains=n) for n in needles))
+            named |= reduce(and_, (Q(search_name_stems__contains=n) for n in needles))
+        condition &= anywhere
+        in_name.append(Case(When(named, then=1), default=0, output_field=IntegerField()))
     rank = sum(in_name[1:], in_name[0])
     return queryset.filter(condition).annotate(search_rank=models.ExpressionWrapper(rank * 1.0, FloatField()))
+
+
+WORD = re.compile(r"(\w+)")
+
+
+def extract(text, wanted_stems, words_before=10, words_after=22):
+    """A short passage of ``text`` around the first words whose stem is wanted, those
+    words marked with ``<mark>`` (safe HTML); the start of the text when none is."""
+    if not text:
+        return ""
+    tokens = WORD.split(text)  # separators and words alternate: even = separator, odd = word
+    words = tokens[1::2]
+    hits = [i for i, word in enumerate(words) if stem(fold(word)) in wanted_stems]
+    first = max((hits[0] if hits else 0) - words_before, 0)
+    last = min(first + words_before + words_after, len(words))
+    parts = ["… " if first else ""]
+    for i in range(first, last):
+        word = escape(words[i])
+        parts.append(f"<mark>{word}</mark>" if i in hits else word)
+        if i < last - 1:
+            parts.append(escape(tokens[2 * i + 2]))
+    if last < len(words):
+        parts.append(" …")
+    return mark_safe("".join(parts).strip())

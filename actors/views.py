@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.views.generic import ListView
 
 from common import structured_data
+from common.collation import french_key
 from common.listing import DirectoryListView, DirectoryPagination
 from common.querystring import filters_only, with_params
+from common.redirects import redirect_moved
 
 from .extensions import actor_sections, partner_sections, section_context
 from .filters import ActorFilterSet
@@ -38,7 +40,7 @@ def vocabulary_of(sectors, publics):
     for name, slug, kind in rows:
         result[kind].append({"name": name, "slug": slug})
     for items in result.values():
-        items.sort(key=lambda item: item["name"])
+        items.sort(key=lambda item: french_key(item["name"]))
     return result["secteur"], result["public"]
 
 
@@ -130,6 +132,7 @@ class ActorListView(NearbyMixin, DirectoryListView):
             ]  # fmt: skip
 
 
+@redirect_moved(Organisation)
 def actor_detail(request, slug):
     """The actor profile: identity, network, territories, sectors, publics, related actors;
     programmes, partners, quotes, key figures and events come from ``actions``. The number
@@ -174,6 +177,7 @@ class PartnerListView(DirectoryPagination, ListView):
         return Organisation.objects.partners().published().order_by("name", "pk")
 
 
+@redirect_moved(Organisation)
 def partner_detail(request, slug):
     """A partner organisation (never an actor: actors have their profile)."""
     partner = get_object_or_404(

@@ -1,5 +1,5 @@
 """What every content admin shares: the history of staff edits with restore for
-administrators, and the guard against lost updates.
+administrators, the guard against lost updates, and what makes a day of editing bearable.
 
 - **History** (django-simple-history): each object's « Historique » lists who changed it,
   when, and which fields (old → new); an « Administrateur » may restore an earlier
@@ -7,16 +7,29 @@ administrators, and the guard against lost updates.
 - **No lost update**: the change form carries the « modifié le » of the version the editor
   opened. If someone saved the object meanwhile, the save is refused with a French
   message that says who changed what; nothing typed is lost (the form comes back filled).
+- **For all-day use** (``StaffAdmin``): titles in correct French (« Ajouter une action »,
+  « Modifier l'organisation », « Organisations ») from each admin's ``gender``; Save at the
+  top of the form as well; long text fields sized to what they hold.
+- **The admin home** (templates/admin/index.html): « À faire », what the apps register in
+  ``staff_dashboard``, and « Modifications récentes », the last changes across the content
+  models from their history (``recent_changes``: one query per model, never per row).
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django import forms
+from django.contrib import admin
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from .staff import is_administrator
@@ -47,11 +60,215 @@ class DashboardItem:
 
 
 def dashboard(request):
-    """The items of ``staff_dashboard`` the user may see (each provider checks permissions)."""
-    return [item for provide in staff_dashboard for item in provide(request)]
+    """The items of ``staff_dashboard`` the user may see (each provider checks permissions),
+    with the recent changes (``dashboard.recent_changes``, read when the page shows them)."""
+    return Dashboard([item for provide in staff_dashboard for item in provide(request)], request)
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class Dashboard(list):
+    """The « À faire » items, and « Modifications récentes »."""
+
+    def __init__(self, items, request):
+        super().__init__(items)
+        self.request = request
+
+    @cached_property
+    def recent_changes(self):
+        return recent_changes(self.request)
+
+
+# The usual French abbreviations of the months (« 26 nov. 2026 »), where Django's « M »
+# gives « Nov ».
+SHORT_MONTHS = [
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+]
+
+
+def short_date(value, with_time=False):
+    """« 26 nov. 2026 » (« 26 nov. 2026 à 14:09 » ``with_time``): a date on one line, in a
+    list column or the recent changes; « — » for none."""
+    if not value:
+        return "—"
+    if isinstance(value, datetime):
+        value = timezone.localtime(value)
+    text = f"{value.day} {SHORT_MONTHS[value.month - 1]} {value.year}"
+    return f"{text} à {value:%H:%M}" if with_time and isinstance(value, datetime) else text
+
+
+# --- Recent changes ----------------------------------------------------------------------
+
+CONTENT_APPS = ("actors", "actions", "suggestions")
+RECENT_CHANGES = 12
+# The field that names an object in the list, when its admin gives no ``history_label``.
+LABEL_FIELDS = ("name", "title", "label", "person_name")
+HISTORY_VERBS = {"+": "création", "~": "modification", "-": "suppression"}
+
+
+@dataclass
+class RecentChange:
+    when: datetime
+    who: str  # « Claire Martin », « editrice », or « » for a script (``reason`` says which)
+    verb: str  # « création », « modification », « suppression »
+    kind: str  # « Organisation »
+    label: str  # « URAF »
+    url: str  # its change form; empty once deleted
+    reason: str = ""  # « Chargement du contenu source (load_directory) »
+
+    @property
+    def when_text(self):
+        return short_date(self.when, with_time=True)
+
+
+def _label_lookups(model, model_admin):
+    declared = getattr(model_admin, "history_label", None)
+    if declared:
+        return list(declared)
+    names = {field.name for field in model._meta.get_fields()}
+    return [next((name for name in LABEL_FIELDS if name in names), model._meta.pk.attname)]
+
+
+def recent_changes(request, limit=RECENT_CHANGES, site=None):
+    """The last ``limit`` changes across the content models the user may view, newest
+    first: who, when, what (one query per model with history, whatever the number of rows;
+    the object's label is read from the history row, with its relations joined)."""
+    site = site or admin.site
+    changes = []
+    for model, model_admin in site._registry.items():
+        attribute = getattr(model._meta, "simple_history_manager_attribute", None)
+        if model._meta.app_label not in CONTENT_APPS or attribute is None:
+            continue
+        if not model_admin.has_view_permission(request):
+            continue
+        historical = getattr(model, attribute).model
+        lookups = _label_lookups(model, model_admin)
+        pk = model._meta.pk.attname
+        rows = historical._default_manager.order_by("-history_date", "-history_id").values(
+            pk, "history_date", "history_type", "history_change_reason", "history_user__username",
+            "history_user__first_name", "history_user__last_name", *lookups,
+        )[:limit]  # fmt: skip
+        for row in rows:
+            name = f"{row['history_user__first_name'] or ''} {row['history_user__last_name'] or ''}".strip()
+            url = ""
+            if row["history_type"] != "-":
+                try:
+                    url = reverse(
+                        f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[row[pk]]
+                    )
+                except NoReverseMatch:
+                    url = ""
+            label = " — ".join(str(row[lookup]) for lookup in lookups if row[lookup] not in (None, ""))
+            changes.append(
+                RecentChange(
+                    when=row["history_date"], who=name or row["history_user__username"] or "",
+                    verb=HISTORY_VERBS.get(row["history_type"], ""), kind=capfirst(model._meta.verbose_name),
+                    label=label or f"n° {row[pk]}", url=url, reason=row["history_change_reason"] or "",
+                )
+            )  # fmt: skip
+    changes.sort(key=lambda change: change.when, reverse=True)
+    return changes[:limit]
+
+
+# --- For all-day use ---------------------------------------------------------------------
+
+VOWELS = "aeiouyàâäéèêëîïôöùûüœ"
+TEXT_ROWS = 4  # a TextField's rows when its admin says nothing (``text_rows``)
+WIDE_TEXT = 150  # a CharField this long or longer gets a wide input
+
+
+class SizedFields:
+    """Text inputs sized to what they hold: a CharField of ``WIDE_TEXT`` characters or more
+    gets a wide input (a 300-character summary is read whole, not 40 characters of it); a
+    TextField gets ``text_rows[name]`` rows (``TEXT_ROWS`` by default) and grows with its
+    text (static/js/admin-forms.js). For ModelAdmins and stacked inlines."""
+
+    text_rows = {}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        widget = getattr(widget, "widget", widget)  # inside a RelatedFieldWidgetWrapper
+        if isinstance(db_field, models.TextField) and isinstance(widget, forms.Textarea):
+            widget.attrs["rows"] = self.text_rows.get(db_field.name, TEXT_ROWS)
+        elif (
+            isinstance(db_field, models.CharField)
+            and isinstance(widget, forms.TextInput)
+            and not db_field.choices
+            and (db_field.max_length or 0) >= WIDE_TEXT
+        ):
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} vWideTextField".strip()
+        return formfield
+
+
+class FrenchTitles:
+    """The titles of the add, change and list pages (heading and browser tab) in correct
+    French — « Ajouter une action », « Modifier l'organisation », « Modifier le programme »,
+    « Organisations » — where Django writes « Ajout de action », « Modification de
+    organisation ». Each admin gives its noun's ``gender`` (« m » or « f »); the article
+    elides before a vowel (``elision`` overrides it: « le handicap »); ``add_title``,
+    ``change_title``, ``view_title``, ``changelist_title`` and ``choose_title`` (a list
+    in a pop-up) replace a title whole."""
+
+    gender = "m"
+    elision = None
+    add_title = change_title = view_title = changelist_title = choose_title = None
+
+    def french_noun(self, article):
+        """« une action », « un programme » (``"un"``); « l'action », « le programme »,
+        « la citation » (``"le"``)."""
+        noun = str(self.model._meta.verbose_name)
+        feminine = self.gender == "f"
+        if article == "un":
+            return f"{'une' if feminine else 'un'} {noun}"
+        elides = self.elision if self.elision is not None else noun[:1].lower() in VOWELS
+        if elides:
+            return f"l'{noun}"
+        return f"{'la' if feminine else 'le'} {noun}"
+
+    def french_titles(self):
+        return {
+            "add": self.add_title or f"Ajouter {self.french_noun('un')}",
+            "change": self.change_title or f"Modifier {self.french_noun('le')}",
+            "view": self.view_title or f"Consulter {self.french_noun('le')}",
+            "changelist": self.changelist_title or capfirst(str(self.model._meta.verbose_name_plural)),
+            "choose": self.choose_title or f"Choisir {self.french_noun('un')}",
+        }
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        titles = self.french_titles()
+        if object_id is None or "_saveasnew" in request.POST:
+            title = titles["add"]
+        else:
+            title = titles["change"] if self.has_change_permission(request) else titles["view"]
+        return super().changeform_view(
+            request, object_id, form_url, {"title": title, **(extra_context or {})}
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        titles = self.french_titles()
+        title = titles["choose"] if IS_POPUP_VAR in request.GET else titles["changelist"]
+        extra = {"title": title, "add_title": titles["add"]}
+        return super().changelist_view(request, {**extra, **(extra_context or {})})
+
+
+class StaffAdmin(FrenchTitles, SizedFields):
+    """What every content admin has for all-day use: French titles, sized fields, and the
+    Save buttons at the top of the form as well as at the bottom."""
+
+    save_on_top = True
+
+
+class HistoryAdmin(StaffAdmin, SimpleHistoryAdmin):
     change_form_template = "admin/content_change_form.html"
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

@@ -116,6 +116,7 @@ class FacetedFilterSet(django_filters.FilterSet):
                     "name": name,
                     "label": str(self.filters[name].label),
                     "value": labels.get((name, str(value))) or getattr(value, "name", None) or str(value),
+                    "raw": str(value),
                     "query": remaining.urlencode(),
                 }
             )

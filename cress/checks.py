@@ -13,3 +13,26 @@ def secret_key_from_environment(app_configs, **kwargs):
             id="cress.W001",
         )
     ]
+
+
+LEGAL_SETTINGS = {
+    "DIRECTORY_PUBLISHER_ADDRESS": "l'adresse de l'éditeur",
+    "DIRECTORY_PUBLICATION_DIRECTOR": "le directeur ou la directrice de la publication",
+    "DIRECTORY_CONTACT_EMAIL": "l'adresse de contact",
+    "DIRECTORY_HOST_DETAILS": "l'hébergeur (nom, adresse, téléphone)",
+}
+
+
+@register(deploy=True)
+def legal_notice_is_complete(app_configs, **kwargs):
+    """A French public site names its publisher, director of publication and host (LCEN)."""
+    missing = [f"{name} ({what})" for name, what in LEGAL_SETTINGS.items() if not getattr(settings, name)]
+    if not missing:
+        return []
+    return [
+        Warning(
+            "Mentions légales incomplètes : renseignez " + ", ".join(missing) + ".",
+            hint="Ces variables d'environnement alimentent /mentions-legales/ et /contact/.",
+            id="cress.W002",
+        )
+    ]

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.urls import reverse
 
 from common.querystring import filters_only
 
@@ -16,6 +17,29 @@ def site(request):
         "SITE_NAME": "Annuaire de l'ESS en Basse-Normandie",
         "DATA_LICENCE_NAME": settings.DIRECTORY_DATA_LICENCE_NAME,
         "DATA_LICENCE_URL": settings.DIRECTORY_DATA_LICENCE_URL,
-        # The header search box repeats the query on the search page.
-        "header_query": request.GET.get("q", "") if request.path.startswith("/recherche/") else "",
+        "main_menu": main_menu(request),
     }
+
+
+# The menu's sections: (label, URL name, the URL namespaces and names that belong to it).
+# A page's breadcrumbs start with the same section (tests/cress/test_navigation.py).
+MENU = [
+    ("Acteurs", "actors:list", {"actors"}),
+    ("Actions", "actions:list", {"actions"}),
+    ("Territoires", "site:territories", {"site:territories", "site:territory"}),
+    ("Recherche", "site:search", {"site:search"}),
+]
+PHONE_ONLY = {"site:search"}  # wider screens have the search box in the header
+
+
+def main_menu(request):
+    match = getattr(request, "resolver_match", None)
+    namespace = match.namespace if match else ""
+    view = f"{namespace}:{match.url_name}" if match else ""
+    items = []
+    for label, url_name, members in MENU:
+        url = reverse(url_name)
+        current = namespace in members or view in members
+        items.append({"label": label, "url": url, "current": current, "exact": request.path == url,
+                      "phone_only": url_name in PHONE_ONLY})  # fmt: skip
+    return items

@@ -65,13 +65,5 @@ def scoped_sections(request, territory, queryset, ordering, name):
 
 
 def list_filter(territory):
-    """The list filter that gives the same items as the page, and what it is called:
-    (``departement=14``, « de ce département ») or (``commune=14118``, « de cette
-    commune »); a region has none (every list is already the whole region)."""
-    if territory.kind == TerritoryKind.DEPARTEMENT:
-        return {"query": f"departement={territory.code}", "label": "de ce département"}
-    if territory.is_commune and not territory.is_historic:
-        return {"query": f"commune={territory.code}", "label": "de cette commune"}
-    if territory.is_commune:
-        return {"query": f"commune={territory.code}", "label": f"de {territory.current.name}"}
-    return None
+    """The list filter that gives the same items as the page (``Territory.list_filter``)."""
+    return territory.list_filter

@@ -249,11 +249,24 @@ PERMISSIONS_POLICY = (
     "payment=(), usb=()"
 )
 
+# One line per event: Django's own loggers write through the root's console handler only
+# (its default configuration adds a second console handler in debug); errors also go to
+# ADMINS by e-mail when debug is off. The development server's request lines
+# (« django.server ») keep their own single handler.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True}},
 }
 
 # The directory itself. One page size for every list, page and API answer.
@@ -289,6 +302,16 @@ DIRECTORY_DATA_LICENCE_NAME = os.environ.get(
 DIRECTORY_DATA_LICENCE_URL = os.environ.get(
     "DIRECTORY_DATA_LICENCE_URL", "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 )
+# The legal notice (« Mentions légales », required of a French public site) and the contact
+# page: who publishes the site, who answers, who hosts it. `check --deploy` warns while
+# one is missing (cress/checks.py).
+DIRECTORY_PUBLISHER = os.environ.get(
+    "DIRECTORY_PUBLISHER", "CRESS Basse-Normandie (Chambre régionale de l'économie sociale et solidaire)"
+)
+DIRECTORY_PUBLISHER_ADDRESS = os.environ.get("DIRECTORY_PUBLISHER_ADDRESS", "")
+DIRECTORY_PUBLICATION_DIRECTOR = os.environ.get("DIRECTORY_PUBLICATION_DIRECTOR", "")
+DIRECTORY_CONTACT_EMAIL = os.environ.get("DIRECTORY_CONTACT_EMAIL", "")
+DIRECTORY_HOST_DETAILS = os.environ.get("DIRECTORY_HOST_DETAILS", "")
 DIRECTORY_SOURCE_TITLE = "CRESS Basse-Normandie — « Les acteurs de l'Economie Sociale et Solidaire »"
 
 REST_FRAMEWORK = {

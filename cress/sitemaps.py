@@ -7,8 +7,7 @@ from django.db.models import Max, Q
 from django.urls import reverse
 
 from actions.models import Action, Event, Programme
-from actors.filters import DEPARTEMENTS
-from actors.models import Organisation, Sector, Territory, TerritoryKind
+from actors.models import DEPARTEMENTS, Organisation, Sector, Territory, TerritoryKind
 
 from . import places
 

@@ -11,14 +11,13 @@ from django.views.decorators.http import require_GET
 from actions.models import Action, Programme
 from actors.filters import DEPARTEMENTS
 from actors.models import Organisation, Scope, Sector, Territory, TerritoryKind
-from actors.search import search as search_documents
 from actors.search import terms
 from common.listing import paginate
 
-from . import places
+from . import accessibility, places, search_results
 from .datainclusion import UNFILLED_SERVICE_FIELDS, UNFILLED_STRUCTURE_FIELDS
 
-SEARCH_LIMIT = 10
+SEARCH_FIELDS = ("search_vector", "search_stems", "search_name_stems")
 
 
 def published_actors():
@@ -56,48 +55,37 @@ def home(request):
             "programme_count": Programme.objects.published().count(),
             "departements": departement_counts(),
             "sectors": sectors,
-            "latest_programmes": list(
-                Programme.objects.published().select_related("actor").order_by("-updated_at", "title")[:5]
+            # The source describes 2001–2008: « recent » means by the dates of the
+            # programmes and actions themselves, which the list shows.
+            "recent_programmes": list(
+                Programme.objects.published()
+                .filter(start_year__isnull=False)
+                .select_related("actor")
+                .defer(
+                    *SEARCH_FIELDS, "actor__search_vector", "actor__search_stems", "actor__search_name_stems"
+                )
+                .order_by("-start_year", "title")[:5]
             ),
-            "latest_actions": list(
-                Action.objects.published().for_list().top_level().order_by("-updated_at", "title")[:5]
+            "recent_actions": list(
+                Action.objects.published()
+                .for_list()
+                .top_level()
+                .filter(first_year__isnull=False)
+                .order_by("-first_year", "title")[:5]
             ),
         },
     )
 
 
 def search(request):
-    """One search across actors, programmes, actions, partners and territories."""
+    """One search across actors, programmes, actions, partners and territories, each
+    result with its context (cress/search_results.py)."""
     query = request.GET.get("q", "").strip()[:200]
-    groups = []
-    if terms(query):
-        kinds = [
-            ("Acteurs", published_actors().select_related("parent"), "actors"),
-            ("Programmes", Programme.objects.published().select_related("actor"), None),
-            ("Actions", Action.objects.published().for_list(), "actions"),
-            ("Partenaires", Organisation.objects.partners().published(), None),
-            ("Territoires", Territory.objects.select_related("current", "parent"), None),
-        ]
-        for label, queryset, list_name in kinds:
-            items = list(search_documents(queryset, query).order_by("-search_rank", "pk")[: SEARCH_LIMIT + 1])
-            groups.append(
-                {
-                    "label": label,
-                    "items": items[:SEARCH_LIMIT],
-                    "more": len(items) > SEARCH_LIMIT,
-                    "list_name": list_name,
-                }
-            )
-    total = sum(len(group["items"]) for group in groups)
+    groups = search_results.run(query) if terms(query) else []
     return render(
         request,
         "cress/search.html",
-        {
-            "query": query,
-            "groups": [g for g in groups if g["items"]],
-            "total": total,
-            "searched": bool(query),
-        },
+        {"query": query, "groups": groups, "total": sum(g.count for g in groups), "searched": bool(query)},
     )
 
 
@@ -232,3 +220,52 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def sector_list(request):
+    """/secteurs/: every sector, with how many published actors work in it."""
+    counts = published_actors().count_by_vocabulary("sectors")
+    sectors = list(Sector.objects.all())
+    for sector in sectors:
+        sector.n = counts.get(sector.slug, 0)
+    return render(request, "cress/sector_list.html", {"sectors": sectors})
+
+
+def legal_notice(request):
+    return render(request, "cress/legal.html", {"legal": legal_context()})
+
+
+def contact(request):
+    return render(request, "cress/contact.html", {"legal": legal_context()})
+
+
+def legal_context():
+    return {
+        "publisher": settings.DIRECTORY_PUBLISHER,
+        "address": settings.DIRECTORY_PUBLISHER_ADDRESS,
+        "director": settings.DIRECTORY_PUBLICATION_DIRECTOR,
+        "email": settings.DIRECTORY_CONTACT_EMAIL,
+        "host": settings.DIRECTORY_HOST_DETAILS,
+    }
+
+
+def accessibility_statement(request):
+    """The RGAA statement, with what the browser suite checks on every release."""
+    return render(
+        request,
+        "cress/accessibility.html",
+        {
+            "audit": accessibility,
+            "page_count": len(accessibility.AUDITED_PAGES),
+            "legal": legal_context(),
+        },
+    )
+
+
+def site_plan(request):
+    """/plan-du-site/: every section, the départements and the sectors."""
+    return render(
+        request,
+        "cress/site_plan.html",
+        {"departements": DEPARTEMENTS, "sectors": list(Sector.objects.all())},
+    )

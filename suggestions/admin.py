@@ -15,7 +15,7 @@ from django.utils.text import slugify
 
 from actors.models import Organisation, OrganisationKind, Status
 from actors.validators import validate_rna, validate_siren, validate_siret
-from common.admin import DashboardItem
+from common.admin import DashboardItem, StaffAdmin, short_date
 
 from .models import Kind, State, Suggestion
 from .views import outcome_email
@@ -51,8 +51,12 @@ def identifiers(value):
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "kind", "state", "created_at", "sender_email"]
+class SuggestionAdmin(StaffAdmin, admin.ModelAdmin):
+    gender = "f"
+    # Accepting or rejecting is what this form is for (the box above it): a second row of
+    # « Enregistrer » buttons at the top would only compete with them.
+    save_on_top = False
+    list_display = ["__str__", "kind", "state", "received", "sender_email"]
     list_filter = ["state", "kind"]
     search_fields = ["name", "what_is_wrong", "proposed_text", "sender_email"]
     list_select_related = ["organisation", "programme", "action"]
@@ -95,6 +99,10 @@ class SuggestionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # contributions come from the public forms
+
+    @admin.display(description="reçue le", ordering="created_at")
+    def received(self, obj):
+        return short_date(obj.created_at)
 
     @admin.display(description="page concernée")
     def target_link(self, obj):

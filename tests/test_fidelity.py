@@ -461,8 +461,8 @@ FACTS = [
     (
         "650 letters",
         lambda: [
-            (figure("courriers reçus").value, Decimal("650")),
-            (figure("courriers reçus").display_value, "pas moins de 650 courriers"),
+            (figure("reçus suite à l'appel").value, Decimal("650")),
+            (figure("reçus suite à l'appel").display_value, "pas moins de 650 courriers"),
         ],
     ),
     ("36 presented to the committee", lambda: [(figure("comité").value, Decimal("36"))]),

@@ -25,3 +25,13 @@ def page_url(context, param, number):
     query.pop("format", None)
     query[param] = number
     return "?" + query.urlencode()
+
+
+@register.filter
+def nombre(value):
+    """A whole number written the French way: « 109 400 » (a narrow no-break space between
+    thousands, so the number never breaks across lines)."""
+    try:
+        return f"{int(value):,}".replace(",", "\u202f")
+    except (TypeError, ValueError):
+        return value

@@ -119,14 +119,13 @@ def test_end_before_start_is_refused(directory, editor_client):
     data = {
         "actor": programme.actor_id, "title": programme.title, "slug": programme.slug,
         "kind": programme.kind, "status": programme.status, "summary": "", "description": "",
-        "source_text": "", "start_year": "2008", "end_year": "2007", "start_month": "",
-        "start_day": "", "end_month": "", "end_day": "",
+        "source_text": "", "period_start": "2008", "period_end": "2007",
         "actions-TOTAL_FORMS": "0", "actions-INITIAL_FORMS": "0",
         "partnerships-TOTAL_FORMS": "0", "partnerships-INITIAL_FORMS": "0",
     }  # fmt: skip
     response = editor_client.post(admin_url(Programme, "change", programme.pk), data)
     assert response.status_code == 200
-    assert "La fin ne peut pas précéder le début." in response.content.decode()
+    assert "La fin (2007) ne peut pas précéder le début (2008)." in response.content.decode()
     programme.refresh_from_db()
     assert programme.end_year is None
 

@@ -265,7 +265,7 @@ def test_home_counts_published_actors_by_departement(trial, client):
         "61": counts["61"] + 1,
     }
     page = after.content.decode()
-    assert "/territoires/14/" in page and "/secteurs/secteur-d-essai/" in page
+    assert "/territoires/14/" in page and "/acteurs/?secteur=secteur-d-essai" in page
 
 
 @pytest.mark.django_db

@@ -120,3 +120,57 @@ def test_documents_follow_every_edit_and_names_rank_first(directory):
 @pytest.mark.parametrize("query", ["le", "'", "de la", "", "\x00"])
 def test_a_query_without_significant_words_finds_nothing_and_fails_nowhere(directory, query):
     assert list(search(ACTORS().published(), query).order_by("-search_rank")) == []
+
+
+# --- synonyms kept by staff, and results with their context ---------------------------
+
+SYNONYM_QUERIES = [
+    # « crèche » is not in the source; the staff's group says it means a halte-garderie.
+    ("crèche", {"halte-garderie-itinerante", "pole-petite-enfance"}),
+    ("creches", {"halte-garderie-itinerante", "pole-petite-enfance"}),
+    ("maison de retraite", {"gestion-d-un-ehpad", "pole-personnes-agees"}),
+    ("centre d'aide par le travail", {"creation-d-un-cat", "pole-personnes-handicapees"}),
+    ("crèche frénouville", {"halte-garderie-itinerante", "pole-petite-enfance"}),
+    ("crèche alzheimer", set()),  # every clause must be met
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("query", "expected"), SYNONYM_QUERIES)
+def test_synonyms_apply_on_both_databases(directory, query, expected):
+    assert set(search(Action.objects.published(), query).values_list("slug", flat=True)) == expected
+
+
+@pytest.mark.django_db
+def test_staff_edit_the_synonyms_and_the_next_search_uses_them(directory, admin_client):
+    from actors.models import Synonym
+
+    assert not search(Action.objects.published(), "accueil temporaire").exists()
+    response = admin_client.post(
+        "/admin/actors/synonym/add/", {"terms": "accueil temporaire, halte-garderie", "note": ""}
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert Synonym.objects.filter(terms="accueil temporaire, halte-garderie").exists()
+    found = set(search(Action.objects.published(), "accueil temporaire").values_list("slug", flat=True))
+    assert found == {"halte-garderie-itinerante", "pole-petite-enfance"}
+    refused = admin_client.post("/admin/actors/synonym/add/", {"terms": "crèche", "note": ""})
+    assert "au moins deux mots" in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_search_results_say_what_who_where_and_why(directory, client):
+    import re
+
+    response = client.get("/recherche/", {"q": "crèche"})
+    page = response.content.decode()
+    assert page.count('type="search"') == 1, "one search box on the search page"
+    actions = next(g for g in response.context["groups"] if g.label == "Actions")
+    result = next(r for r in actions.results if r.title == "Création d'une halte-garderie itinérante")
+    assert result.kind.startswith("Action") and result.by == "Mutualité Française du Calvados"
+    assert "Frénouville" in result.where
+    assert "<mark>halte</mark>-<mark>garderie</mark>" in str(result.excerpt)
+    status = re.search(r'id="nombre-resultats"[^>]*>(.*?)</p>', page, re.S).group(1)
+    total = sum(g.count for g in response.context["groups"])
+    assert status.startswith(f"{total} résultats")
+    for group in response.context["groups"]:
+        assert f"{group.label} ({group.count})</h2>" in page

@@ -6,6 +6,7 @@ import secrets
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PRINT_SETTINGS = (
@@ -60,8 +61,32 @@ def test_production_deploy_check_passes():
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
         DJANGO_ALLOWED_HOSTS="annuaire.example.org",
         DJANGO_HTTPS="1",
+        **LEGAL,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+LEGAL = {
+    "DIRECTORY_PUBLISHER_ADDRESS": "1 rue de l'Exemple, 14000 Caen",
+    "DIRECTORY_PUBLICATION_DIRECTOR": "La présidence de la CRESS",
+    "DIRECTORY_CONTACT_EMAIL": "contact@example.org",
+    "DIRECTORY_HOST_DETAILS": "Hébergeur Exemple, Paris",
+}
+
+
+def test_deploy_check_asks_for_the_legal_notice():
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        DJANGO_ALLOWED_HOSTS="annuaire.example.org",
+        DJANGO_HTTPS="1",
+        **{**LEGAL, "DIRECTORY_HOST_DETAILS": ""},
+    )
+    assert result.returncode != 0
+    assert (
+        "cress.W002" in result.stdout + result.stderr
+        and "DIRECTORY_HOST_DETAILS" in result.stdout + result.stderr
+    )
 
 
 def test_deploy_check_warns_without_a_secret_key_in_debug():
@@ -70,3 +95,54 @@ def test_deploy_check_warns_without_a_secret_key_in_debug():
     )
     assert result.returncode != 0
     assert "cress.W001" in result.stdout + result.stderr
+
+
+LOG_ONE_404 = """
+import django
+django.setup()
+from django.test import Client
+Client().get("/nulle-part/")
+"""
+
+
+def test_one_log_line_per_event_in_debug():
+    result = run(LOG_ONE_404, DJANGO_DEBUG="1", DJANGO_ALLOWED_HOSTS="testserver",
+                 DATABASE_URL="sqlite:///:memory:")  # fmt: skip
+    assert result.stderr.count("Not Found: /nulle-part/") == 1, result.stderr
+
+
+def test_manage_py_without_the_virtual_environment_says_how_to_get_it():
+    # « -S »: this Python without its site-packages, as a Python without the project's.
+    result = subprocess.run(
+        [sys.executable, "-S", "manage.py", "check"], cwd=settings.BASE_DIR, capture_output=True, text=True,
+        timeout=60, env={"PATH": os.environ.get("PATH", "")},
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "Django n'est pas installé pour ce Python" in result.stderr
+    assert ".venv/bin/python manage.py check" in result.stderr
+
+
+@pytest.mark.django_db
+def test_create_staff_without_questions(monkeypatch):
+    import io
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from common.staff import EDITORS
+
+    out = io.StringIO()
+    call_command("create_staff", "camille", "--email", "camille@example.org", stdout=out)
+    password = out.getvalue().split("Mot de passe (affiché une seule fois) : ")[1].strip()
+    user = get_user_model().objects.get(username="camille")
+    assert user.check_password(password) and user.is_staff and not user.is_superuser
+    assert list(user.groups.values_list("name", flat=True)) == [EDITORS]
+    monkeypatch.setenv("DJANGO_STAFF_PASSWORD", "une phrase de passe assez longue")
+    call_command("create_staff", "camille", "--groupe", "administrateur", stdout=io.StringIO())
+    user = get_user_model().objects.get(username="camille")
+    assert user.check_password("une phrase de passe assez longue") and user.is_superuser
+    monkeypatch.setenv("DJANGO_STAFF_PASSWORD", "court")
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="Mot de passe refusé"):
+        call_command("create_staff", "dominique", stdout=io.StringIO())

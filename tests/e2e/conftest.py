@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from cress.accessibility import AXE_TAGS
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -78,7 +80,7 @@ def run_axe(page, axe_source):
     page.add_script_tag(path=str(axe_source))
     return page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"],
+        AXE_TAGS,
     )
 
 

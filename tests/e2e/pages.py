@@ -1,33 +1,7 @@
-"""Every public page type, checked for accessibility and HTML validity."""
+"""Every public page type, checked for accessibility and HTML validity: the list the
+accessibility statement reports (cress/accessibility.py)."""
 
-PAGE_TYPES = {
-    "accueil": "/",
-    "liste des acteurs": "/acteurs/",
-    "acteurs filtrés": "/acteurs/?departement=14&secteur=petite-enfance",
-    "votre commune": "/acteurs/?commune=Orbec",
-    "code INSEE et code postal": "/acteurs/?commune=50100",
-    "carte": "/acteurs/carte/?departement=14",
-    "actions près de chez moi": "/actions/?commune=14371",
-    "résultat vide": "/acteurs/?departement=61&famille=mutuelle",
-    "filtre invalide": "/acteurs/?secteur=inconnu",
-    "fiche acteur": "/acteurs/coorace-basse-normandie/",
-    "fiche acteur (citations, chiffres)": "/acteurs/fondation-caisse-d-epargne/",
-    "liste des actions": "/actions/",
-    "actions filtrées": "/actions/?departement=14&annee=2008",
-    "fiche action": "/actions/halte-garderie-itinerante/",
-    "fiche programme": "/actions/programmes/mutualite-secteur-d-actions-sociales/",
-    "fiche événement": "/actions/evenements/journee-d-echanges-paris-29-novembre/",
-    "partenaire": "/partenaires/caisse-d-allocations-familiales/",
-    "territoires": "/territoires/",
-    "département": "/territoires/14/",
-    "commune historique": "/territoires/14371-deleguee/",
-    "secteur": "/secteurs/personnes-agees/",
-    "recherche": "/recherche/?q=saint+pierre+sur+dives",
-    "recherche sans résultat": "/recherche/?q=xylophone",
-    "données ouvertes": "/donnees/",
-    "signaler une erreur": "/acteurs/uraf/signaler/",
-    "référencer son organisation": "/referencer/",
-    "merci": "/merci/",
-    "lien de vérification expiré": "/verifier/jeton-inconnu/",
-    "page introuvable": "/acteurs/inconnu/",
-}
+from cress.accessibility import AUDITED_PAGES as PAGE_TYPES
+from cress.accessibility import LISTS
+
+__all__ = ["PAGE_TYPES", "LISTS"]

@@ -1,8 +1,15 @@
-"""axe-core (WCAG 2.1 A and AA) on every public page type, and the essentials RGAA
-auditors check that axe cannot: lang, a unique meaningful title, one h1, heading
-order, visible focus, the skip link first, labelled fields, announced result counts."""
+"""axe-core (WCAG 2.0, 2.1 and 2.2, A and AA) on every public page type at 1280 and 375 px,
+and the essentials RGAA auditors check that axe cannot: lang, a unique meaningful title,
+one h1, heading order, visible focus, the skip link first, labelled fields, announced
+result counts. The accessibility statement (/accessibilite/) reports exactly this."""
+
+import json
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+
+from cress.accessibility import AXE_TAGS, AXE_VERSION, WIDTHS
 
 from .conftest import run_axe
 from .pages import PAGE_TYPES
@@ -16,8 +23,16 @@ FOCUS_STYLE_JS = """() => { const s = getComputedStyle(document.activeElement);
           outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0, shadow: s.boxShadow !== 'none'}; }"""
 
 
-def test_axe_and_essentials_on_every_page_type(site, audit_page, axe_source):
+def test_the_statement_names_the_axe_that_runs():
+    package = json.loads((Path(settings.BASE_DIR) / "package.json").read_text())
+    assert package["devDependencies"]["axe-core"] == AXE_VERSION
+    assert "wcag22aa" in AXE_TAGS
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_axe_and_essentials_on_every_page_type(site, audit_page, axe_source, width):
     page = audit_page
+    page.set_viewport_size({"width": width, "height": 900})
     titles = {}
     rules_run = set()
     for name, url in PAGE_TYPES.items():
@@ -51,7 +66,7 @@ def test_axe_and_essentials_on_every_page_type(site, audit_page, axe_source):
         if len(urls) > 1 and not all(u.startswith(urls[0].split("?")[0]) for u in urls)
     }
     assert duplicates == {}
-    print(f"\naxe-core : {len(PAGE_TYPES)} pages, {len(rules_run)} règles exécutées, 0 violation.")
+    print(f"\naxe-core ({width} px) : {len(PAGE_TYPES)} pages, {len(rules_run)} règles exécutées, 0 violation.")
 
 
 def test_focus_is_visible_on_every_interactive_element_of_the_list(site, page):
