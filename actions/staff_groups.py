@@ -11,7 +11,7 @@ registry) and by tests after a database flush.
 
 from common.staff import ADMINISTRATORS, EDITORS
 
-CONTENT_APPS = ["actors", "actions", "suggestions"]
+CONTENT_APPS = ["actors", "actions", "suggestions", "imports"]
 READ_ONLY_MODELS = {"territory"}
 
 

@@ -12,6 +12,7 @@ from PIL import Image
 from common.admin import ConcurrencyGuard, DashboardItem, HistoryAdmin, StaffAdmin, short_date
 
 from .dates import format_partial_date, parse_partial_date, period_errors
+from .duplicates import likely_duplicates
 from .extensions import organisation_inlines
 from .filters import DEPARTEMENTS
 from .models import (
@@ -404,6 +405,12 @@ class OrganisationAdmin(PublishableAdmin):
         if {"latitude", "longitude"} & set(form.changed_data):
             obj.position_source = PositionSource.STAFF if obj.has_position else ""
         super().save_model(request, obj, form, change)
+        # The same SIRET is refused by the form (a unique constraint); the rest is a warning.
+        for duplicate in likely_duplicates(obj):
+            url = reverse("admin:actors_organisation_change", args=[duplicate.organisation.pk])
+            self.message_user(
+                request, format_html('{} <a href="{}">Voir la fiche</a>', duplicate.message(), url), messages.WARNING
+            )
 
     @admin.action(description="Marquer comme vérifiées aujourd'hui", permissions=["change"])
     def mark_verified(self, request, queryset):

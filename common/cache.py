@@ -16,6 +16,7 @@ someone logged in; the admin is never cached.
 """
 
 import hashlib
+import threading
 import time
 
 from django.conf import settings
@@ -38,8 +39,31 @@ def content_version():
     return version
 
 
+_bumps = threading.local()
+
+
+class bumps_grouped:
+    """Within this block, content changes bump the version once, at the end (an import
+    saves thousands of rows: one bump, not one per row and relation)."""
+
+    def __enter__(self):
+        self.outer = getattr(_bumps, "pending", None) is not None
+        if not self.outer:
+            _bumps.pending = False
+
+    def __exit__(self, *exc):
+        if self.outer:
+            return
+        pending, _bumps.pending = _bumps.pending, None
+        if pending:
+            bump()
+
+
 def bump(*args, **kwargs):
     """Makes every cached answer stale (a signal receiver, or called directly)."""
+    if getattr(_bumps, "pending", None) is not None:
+        _bumps.pending = True
+        return
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet (or the cache lost it)

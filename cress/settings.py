@@ -81,6 +81,9 @@ INSTALLED_APPS = [
     "actors",
     "actions",
     "suggestions",
+    # Spreadsheets in and out of the admin (imports/): django-import-export's resources.
+    "import_export",
+    "imports",
     "cress",
 ]
 

@@ -1,5 +1,5 @@
-"""The stairs run one way: ``cress`` → apps (``suggestions`` → ``actions`` → ``actors``) →
-``common``."""
+"""The stairs run one way: ``cress`` → apps (``imports`` → ``suggestions`` → ``actions`` →
+``actors``) → ``common``."""
 
 import ast
 from pathlib import Path
@@ -27,10 +27,11 @@ def imported_packages(package):
 @pytest.mark.parametrize(
     ("package", "forbidden"),
     [
-        ("common", {"cress", "actors", "actions", "suggestions"}),
-        ("actors", {"cress", "actions", "suggestions"}),
-        ("actions", {"cress", "suggestions"}),
-        ("suggestions", {"cress"}),
+        ("common", {"cress", "actors", "actions", "suggestions", "imports"}),
+        ("actors", {"cress", "actions", "suggestions", "imports"}),
+        ("actions", {"cress", "suggestions", "imports"}),
+        ("suggestions", {"cress", "imports"}),
+        ("imports", {"cress"}),
     ],
 )
 def test_no_package_imports_one_above_it(package, forbidden):
@@ -39,7 +40,7 @@ def test_no_package_imports_one_above_it(package, forbidden):
 
 
 def test_no_admin_is_unregistered():
-    for package in ("actors", "actions", "suggestions", "cress", "common"):
+    for package in ("actors", "actions", "suggestions", "imports", "cress", "common"):
         for path in (ROOT / package).rglob("*.py"):
             assert "unregister(" not in path.read_text(encoding="utf-8"), path
 

@@ -309,3 +309,39 @@ def test_a_visitor_near_orbec_finds_reports_and_an_editor_moderates(site, page):
     expect(page.locator(".summary-box")).to_contain_text("8 place Foch, 14290 Orbec")
     assert violations == []
 
+
+def test_an_editor_imports_a_spreadsheet_after_a_dry_run(site, page, tmp_path):
+    """The CRESS's list of new members: upload, read the simulation (an error to fix, then
+    a clean file), import, and find the new organisation — a draft — in the admin."""
+    sync_staff_groups(apps)
+    password = secrets.token_urlsafe(16)
+    editor = User.objects.create_user("importatrice", password=password, is_staff=True)
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    page.goto(site + "/admin/")
+    page.get_by_label("Nom d’utilisateur").fill("importatrice")
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Connexion").click()
+
+    wrong = tmp_path / "adherents.csv"
+    wrong.write_text("nom;commune;secteurs\nJardin des Lilas;Livarot;Jardinage\n", encoding="utf-8")
+    page.goto(site + "/admin/actors/organisation/")
+    page.get_by_role("link", name="Importer un fichier").click()
+    page.locator("#id_file").set_input_files(str(wrong))
+    page.get_by_role("button", name="Simuler l'import").click()
+    expect(page.locator("h2#report-title")).to_have_text("Le fichier contient des erreurs")
+    expect(page.locator("tr[data-line='2']")).to_contain_text("secteurs")
+    expect(page.get_by_role("button", name=re.compile("Importer «"))).to_have_count(0)
+
+    right = tmp_path / "adherents-corrige.csv"
+    right.write_text("nom;commune;secteurs\nJardin des Lilas;Livarot;Petite enfance\n", encoding="utf-8")
+    page.locator("#id_file").set_input_files(str(right))
+    page.get_by_role("button", name="Simuler l'import").click()
+    expect(page.locator("h2#report-title")).to_contain_text("Simulation")
+    # a historic commune becomes today's
+    expect(page.locator("tr[data-line='2']")).to_contain_text("Livarot-Pays-d'Auge")
+    page.get_by_role("button", name="Importer « adherents-corrige.csv »").click()
+    expect(page.locator(".messagelist")).to_contain_text("Import enregistré")
+
+    page.goto(site + "/admin/actors/organisation/?q=Lilas")
+    expect(page.locator("#result_list")).to_contain_text("Jardin des Lilas")
+    expect(page.locator("#result_list")).to_contain_text("Brouillon")

@@ -1,0 +1,308 @@
+"""The admin of imports, exports, likely duplicates and merges.
+
+- « Imports » › « Importer un fichier »: upload, simulation (the report, row by row),
+  then « Importer » — the file is kept on its ``ImportRecord`` between the two steps.
+- « Exporter » on the changelists of organisations, programmes and actions (a link in
+  their object tools) exports what the list shows, filters included.
+- « Doublons probables »: the pairs, their score; « Fusionner » for administrators.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from actors.models import Organisation
+
+from . import merge as merging
+from .models import DuplicatePair, ImportRecord
+from .resources import BY_MODEL, RESOURCES
+from .service import FORMATS, export_file, run_import
+from .template import template_workbook
+
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier",
+        help_text="CSV, XLSX ou ODS. Un classeur peut contenir les feuilles « Organisations », "
+        "« Programmes » et « Actions » (comme le modèle).",
+    )
+    kind = forms.ChoiceField(
+        label="Contenu d'un fichier CSV",
+        choices=[("", "deviné d'après les colonnes"), *[(label, label) for label in RESOURCES]],
+        required=False,
+    )
+    publish = forms.BooleanField(
+        label="Publier les nouvelles fiches",
+        required=False,
+        help_text="Sinon elles arrivent en brouillon. Le statut des fiches existantes ne change jamais.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        suffix = "." + upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if suffix not in FORMATS:
+            raise forms.ValidationError("Envoyez un fichier CSV, XLSX ou ODS.")
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError("Fichier trop lourd (20 Mo au plus) : découpez-le.")
+        return upload
+
+
+@admin.register(ImportRecord)
+class ImportRecordAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "state", "user", "created_at", "created", "updated", "unchanged"]
+    list_filter = ["state"]
+    readonly_fields = [
+        "file_name", "state", "user", "created_at", "imported_at", "publish", "created", "updated", "unchanged",
+        "report_text", "download",
+    ]  # fmt: skip
+    fields = readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    @admin.display(description="compte rendu")
+    def report_text(self, obj):
+        return format_html('<pre class="import-report">{}</pre>', obj.report)
+
+    @admin.display(description="fichier envoyé")
+    def download(self, obj):
+        url = reverse("admin:imports_importrecord_download", args=[obj.pk])
+        return format_html('<a href="{}">Télécharger « {} »</a>', url, obj.file_name)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/confirmer/", view(self.confirm_view), name="imports_importrecord_confirm"),
+            path("<int:pk>/fichier/", view(self.download_view), name="imports_importrecord_download"),
+            path("exporter/", view(self.export_view), name="imports_export"),
+            path("modele/", view(self.template_view), name="imports_template"),
+            *super().get_urls(),
+        ]
+
+    def can_import(self, request):
+        return all(
+            request.user.has_perm(f"{model._meta.app_label}.{verb}_{model._meta.model_name}")
+            for model in BY_MODEL
+            for verb in ("add", "change")
+        )
+
+    def has_add_permission(self, request):
+        return self.can_import(request)
+
+    def context(self, request, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Importer un fichier",
+            "template_url": reverse("admin:imports_template"),
+            **extra,
+        }
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Step 1: the upload and its simulation (nothing is written)."""
+        if not self.can_import(request):
+            raise PermissionDenied
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            record = ImportRecord(
+                file_name=upload.name[:255],
+                content=upload.read(),
+                kind=form.cleaned_data["kind"],
+                publish=form.cleaned_data["publish"],
+                user=request.user,
+            )
+            report = run_import(record.file_name, bytes(record.content), dry_run=True,
+                                publish=record.publish, kind=record.kind or None, user=request.user)  # fmt: skip
+            record.keep(report)
+            record.save()
+            return TemplateResponse(
+                request,
+                "admin/imports/import.html",
+                self.context(request, form=UploadForm(), report=report, record=record),
+            )
+        return TemplateResponse(request, "admin/imports/import.html", self.context(request, form=form))
+
+    def confirm_view(self, request, pk):
+        """Step 2: the same file, for real (all or nothing)."""
+        record = get_object_or_404(ImportRecord, pk=pk, state=ImportRecord.State.SIMULATED)
+        if request.method != "POST" or not self.can_import(request):
+            raise PermissionDenied
+        report = run_import(record.file_name, bytes(record.content), dry_run=False,
+                            publish=record.publish, kind=record.kind or None, user=request.user)  # fmt: skip
+        record.keep(report)
+        record.imported_at = timezone.now() if report.written else None
+        record.save()
+        if report.written:
+            self.message_user(request, report.summary(), messages.SUCCESS)
+            return redirect("admin:imports_importrecord_change", record.pk)
+        return TemplateResponse(
+            request,
+            "admin/imports/import.html",
+            self.context(request, form=UploadForm(), report=report, record=record),
+        )
+
+    def download_view(self, request, pk):
+        record = get_object_or_404(ImportRecord, pk=pk)
+        if not self.has_view_permission(request, record):
+            raise PermissionDenied
+        response = HttpResponse(bytes(record.content), content_type="application/octet-stream")
+        response["Content-Disposition"] = f'attachment; filename="{record.file_name}"'
+        return response
+
+    def export_view(self, request):
+        """What a changelist shows (its filters and search in the query string), in the
+        import's columns: ``?type=organisations&format=xlsx&status__exact=publie…``."""
+        label = request.GET.get("type", "organisations")
+        resource = RESOURCES.get(label)
+        if resource is None:
+            raise PermissionDenied
+        model = resource._meta.model
+        model_admin = self.admin_site._registry[model]
+        if not model_admin.has_view_permission(request):
+            raise PermissionDenied
+        suffix = "." + request.GET.get("format", "xlsx")
+        if suffix not in FORMATS:
+            suffix = ".xlsx"
+        changelist_request = request.GET.copy()
+        for name in ("type", "format"):
+            changelist_request.pop(name, None)
+        request.GET = changelist_request
+        queryset = model_admin.get_changelist_instance(request).get_queryset(request)
+        if label == "organisations":
+            queryset = queryset.filter(merged_into__isnull=True)
+        name = f"{label}-{timezone.localdate():%Y-%m-%d}{suffix}"
+        content = export_file(
+            name,
+            kind=label,
+            querysets={label: resource().get_queryset().filter(pk__in=queryset.values("pk"))},
+        )
+        response = HttpResponse(content, content_type="application/octet-stream")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def template_view(self, request):
+        response = HttpResponse(
+            template_workbook(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="modele-import-annuaire.xlsx"'
+        return response
+
+
+class MergeForm(forms.Form):
+    keep = forms.ChoiceField(label="Organisation à garder", widget=forms.RadioSelect)
+
+
+@admin.register(DuplicatePair)
+class DuplicatePairAdmin(admin.ModelAdmin):
+    list_display = ["first_link", "second_link", "reason", "score_percent", "merge_link"]
+    list_filter = ["reason", "dismissed"]
+    search_fields = ["first__name", "second__name"]
+    list_select_related = ["first__commune", "second__commune"]
+    actions = ["dismiss"]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).open()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @staticmethod
+    def can_merge(request):
+        # Merging archives one of two organisations: administrators only (editors never delete).
+        return request.user.has_perm("actors.delete_organisation")
+
+    def _org(self, organisation):
+        url = reverse("admin:actors_organisation_change", args=[organisation.pk])
+        where = f" — {organisation.commune.name}" if organisation.commune_id else ""
+        return format_html('<a href="{}">{}</a>{}', url, organisation.name, where)
+
+    @admin.display(description="organisation", ordering="first__name")
+    def first_link(self, obj):
+        return self._org(obj.first)
+
+    @admin.display(description="doublon probable", ordering="second__name")
+    def second_link(self, obj):
+        return self._org(obj.second)
+
+    @admin.display(description="ressemblance", ordering="score")
+    def score_percent(self, obj):
+        return f"{round(obj.score * 100)} %"
+
+    @admin.display(description="")
+    def merge_link(self, obj):
+        url = reverse("admin:imports_duplicatepair_merge", args=[obj.pk])
+        return format_html('<a href="{}">Comparer et fusionner…</a>', url)
+
+    @admin.action(description="Ce ne sont pas des doublons", permissions=["view"])
+    def dismiss(self, request, queryset):
+        count = DuplicatePair.objects.filter(pk__in=list(queryset.values_list("pk", flat=True))).update(
+            dismissed=True
+        )
+        self.message_user(request, f"{count} paire(s) retirée(s) de la liste.", messages.SUCCESS)
+
+    def get_changelist_instance(self, request):
+        if "dismissed__exact" not in request.GET:
+            request.GET = request.GET.copy()
+            request.GET["dismissed__exact"] = "0"
+        return super().get_changelist_instance(request)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/fusionner/",
+                self.admin_site.admin_view(self.merge_view),
+                name="imports_duplicatepair_merge",
+            ),
+            *super().get_urls(),
+        ]
+
+    def merge_view(self, request, pk):
+        pair = get_object_or_404(DuplicatePair.objects.open().select_related("first", "second"), pk=pk)
+        if not self.has_view_permission(request, pair):
+            raise PermissionDenied
+        pair_orgs = {str(pair.first.pk): pair.first, str(pair.second.pk): pair.second}
+        form = MergeForm(request.POST or None)
+        form.fields["keep"].choices = [(pk_, f"{o.name} ({o.slug})") for pk_, o in pair_orgs.items()]
+        if request.method == "POST":
+            if not self.can_merge(request):
+                raise PermissionDenied
+            if form.is_valid():
+                keep = Organisation.objects.get(pk=form.cleaned_data["keep"])
+                other = next(o for k, o in pair_orgs.items() if k != form.cleaned_data["keep"])
+                other = Organisation.objects.get(pk=other.pk)
+                merging.merge(keep, other)
+                self.message_user(
+                    request,
+                    f"« {other.name} » a été fusionnée dans « {keep.name} » ; son adresse mène désormais "
+                    f"à la fiche gardée.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:actors_organisation_change", keep.pk)
+        plans = [merging.plan(pair.first, pair.second), merging.plan(pair.second, pair.first)]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Comparer et fusionner",
+            "pair": pair,
+            "plans": plans,
+            "form": form,
+            "can_merge": self.can_merge(request),
+        }
+        return TemplateResponse(request, "admin/imports/merge.html", context)
