@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 
 from .models import COMMUNE_KINDS, Organisation
@@ -121,15 +121,16 @@ def similar_names(organisation, others):
     ).order_by()
     if connection.vendor == "postgresql":
         # ``%`` (trigram_similar) lets the trigram index find the few close names first.
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
+            # ``%`` keeps only names this close (SET LOCAL lasts to the end of this block).
             cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [SIMILAR_IN_COMMUNE])
-        rows = (
-            nearby.filter(name__trigram_similar=organisation.name)
-            .annotate(score=TrigramSimilarity("name", organisation.name))
-            .filter(score__gte=SIMILAR_IN_COMMUNE)
-            .order_by("-score")[: MAX_CANDIDATES * 3]
-        )
-        scored = [(other, other.score) for other in rows]
+            rows = (
+                nearby.filter(name__trigram_similar=organisation.name)
+                .annotate(score=TrigramSimilarity("name", organisation.name))
+                .filter(score__gte=SIMILAR_IN_COMMUNE)
+                .order_by("-score")[: MAX_CANDIDATES * 3]
+            )
+            scored = [(other, other.score) for other in rows]
     else:
         scored = [
             (other, trigram_similarity(organisation.name, other.name))

@@ -23,6 +23,7 @@ Everything that differs between a laptop and production is read from the environ
 """
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -48,9 +49,23 @@ def env_list(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+# Commands that build or inspect the project and never sign anything (a session, a CSRF
+# token, a link): they run without a key, e.g. `manage.py makemigrations --check` in CI
+# or `collectstatic` while building an image. The key stays empty: Django refuses any use
+# of an empty key, so nothing can be signed with it by mistake.
+KEYLESS_COMMANDS = {"makemigrations", "showmigrations", "sqlmigrate", "collectstatic", "help"}
+
+
+def management_command():
+    """The command of ``manage.py <command>`` this process runs, or "" (a server, a script)."""
+    if len(sys.argv) > 1 and os.path.basename(sys.argv[0]) in {"manage.py", "django-admin"}:
+        return sys.argv[1]
+    return ""
+
+
 DEBUG = env_flag("DJANGO_DEBUG")
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "").strip()
-if not SECRET_KEY:
+if not SECRET_KEY and not (not DEBUG and management_command() in KEYLESS_COMMANDS):
     if not DEBUG:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY n'est pas défini. Hors mode debug, la clé secrète est obligatoire et doit "

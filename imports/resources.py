@@ -268,14 +268,6 @@ class DirectoryResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         self.taken_slugs = set(self._meta.model.objects.values_list("slug", flat=True))
 
-    def after_import_row(self, row, row_result, **kwargs):
-        instance = row_result.instance
-        row_result.label = str(instance) if instance is not None and instance.pk else ""
-        row_result.label = row_result.label or text(
-            row.get("nom") or row.get("titre") or row.get(SLUG_COLUMN)
-        )
-        row_result.changes = getattr(instance, "_import_changes", []) if instance is not None else []
-        row_result.warnings = getattr(instance, "_import_warnings", []) if instance is not None else []
 
 
 class OrganisationMatcher(BaseInstanceLoader):

@@ -308,8 +308,8 @@ def _line(number, row_result, columns):
         RowResult.IMPORT_TYPE_ERROR: "error",
     }
     line = Line(number=number, status=statuses.get(row_result.import_type, "error"))
-    line.label = getattr(row_result, "label", "")
     instance = row_result.instance
+    line.label = str(instance) if instance is not None and instance.pk else ""
     if instance is not None:
         if instance.pk and line.status != "invalid" and hasattr(instance, "get_absolute_url"):
             line.url = instance.get_absolute_url()

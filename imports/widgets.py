@@ -100,7 +100,7 @@ class Lookups:
 
     def territories(self):
         if self._territories is None:
-            by_key, by_code, by_name = {}, {}, {}
+            by_key, by_code, by_name, by_postcode = {}, {}, {}, {}
             rows = Territory.objects.select_related("current", "parent").defer(
                 "search_vector", "search_stems", "search_name_stems"
             )
@@ -108,13 +108,20 @@ class Lookups:
                 by_key[territory.key] = territory
                 by_code.setdefault(territory.code, []).append(territory)
                 by_name.setdefault(fold(territory.name), []).append(territory)
+                if territory.kind in COMMUNE_KINDS:
+                    # Today's commune, as TerritoryQuerySet.with_postcode gives it.
+                    today = territory.current if territory.current_id else territory
+                    for postcode in territory.postcodes.split():
+                        by_postcode.setdefault(postcode, {})[today.pk] = today
             self._territories = by_key, by_code, by_name
+            self._postcodes = {code: list(found.values()) for code, found in by_postcode.items()}
         return self._territories
 
     def territory(self, part):
         """The territory a cell names: « Nom (clé) » as exported, a key or INSEE code, a
         postcode or a name; a historic commune gives today's (``resolve``)."""
         by_key, by_code, by_name = self.territories()
+        by_postcode = self._postcodes
         keyed = KEYED.match(part)
         if keyed and keyed.group("key") in by_key:
             return by_key[keyed.group("key")]
@@ -132,11 +139,11 @@ class Lookups:
             historic = [t for t in codes if t.kind in COMMUNE_KINDS and t.current_id]
             if historic:
                 return historic[0].current
-            by_postcode = Territory.objects.with_postcode(part)
-            if len(by_postcode) == 1:
-                return by_postcode[0]
-            if len(by_postcode) > 1:
-                raise ValueError(self._ambiguous(part, by_postcode))
+            served = sorted(by_postcode.get(part, []), key=lambda t: (t.name, t.code))
+            if len(served) == 1:
+                return served[0]
+            if len(served) > 1:
+                raise ValueError(self._ambiguous(part, served))
             raise ValueError(f"Territoire inconnu : « {part} » (ni code INSEE, ni code postal connu).")
         candidates = by_name.get(fold(part), [])
         today = {}

@@ -36,6 +36,13 @@ def test_without_a_secret_key_the_start_stops_with_a_clear_message():
     assert run(["manage.py", "check"], DJANGO_DEBUG="1").returncode == 0, "make run works in debug"
 
 
+def test_commands_that_sign_nothing_run_without_a_key():
+    """CI checks migrations and an image build collects static files without the secret."""
+    result = run(["manage.py", "makemigrations", "--check", "--dry-run"], DJANGO_DEBUG="")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_the_admin_path_is_configurable():
     code = "import django; django.setup(); from django.urls import reverse; print(reverse('admin:index'))"
     result = run(code, DJANGO_DEBUG="1", DJANGO_ADMIN_PATH="gestion-cress")
