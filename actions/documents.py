@@ -89,14 +89,14 @@ def store(actor_ids, coverage, columns):
             titles.append(action["title"])
             texts.append(action["description"])
 
-    def names(o):
+    def organisation_names(o):
         return _join(o["name"], o["acronym"], o["alternate_name"])
 
     write_documents(
         Organisation,
         {
             pk: (
-                names(o),
+                organisation_names(o),
                 _join(organisation_vocabulary[pk], *what_they_do[pk][0]),
                 _join(o["summary"], o["description"], *what_they_do[pk][1]),
             )
@@ -108,7 +108,7 @@ def store(actor_ids, coverage, columns):
         {
             pk: (
                 p["title"],
-                _join(programme_vocabulary[pk], names(organisations[p["actor_id"]])),
+                _join(programme_vocabulary[pk], organisation_names(organisations[p["actor_id"]])),
                 _join(p["summary"], p["description"], p["source_text"]),
             )
             for pk, p in programmes.items()
@@ -123,7 +123,7 @@ def store(actor_ids, coverage, columns):
                 _join(
                     action_vocabulary[pk],
                     programmes[a["programme_id"]]["title"],
-                    names(organisations[programmes[a["programme_id"]]["actor_id"]]),
+                    organisation_names(organisations[programmes[a["programme_id"]]["actor_id"]]),
                 ),
                 _join(a["description"], a["source_text"], a["editorial_note"]),
             )

@@ -58,10 +58,7 @@ def plan(keep, other):
     """What a merge of ``other`` into ``keep`` would move and copy (the preview)."""
     result = MergePlan(keep=keep, other=other)
     for relation in _relations():
-        if relation.many_to_many:
-            count = relation.related_model._base_manager.filter(**{relation.field.name: other}).count()
-        else:
-            count = relation.related_model._base_manager.filter(**{relation.field.name: other}).count()
+        count = relation.related_model._base_manager.filter(**{relation.field.name: other}).count()
         if count:
             result.moves.append((f"{_describe(relation)} ({relation.field.verbose_name})", count))
     for name in ("territories", "sectors", "publics"):
