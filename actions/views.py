@@ -19,7 +19,6 @@ from .profile import attach_partners, partnerships_of
 class ActionListView(NearbyMixin, DirectoryListView):
     filterset_class = ActionFilterSet
     template_name = "actions/action_list.html"
-    title = "Programmes et actions"
 
     csv_name = "actions-ess-basse-normandie"
     csv_header = [

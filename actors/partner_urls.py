@@ -7,6 +7,6 @@ from . import views
 app_name = "partners"
 
 urlpatterns = [
-    path("", views.PartnerListView.as_view(), name="list"),
+    path("", views.partner_list, name="list"),
     path("<slug:slug>/", views.partner_detail, name="partner"),
 ]

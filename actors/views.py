@@ -10,11 +10,10 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.views.generic import ListView
 
 from common import structured_data
 from common.collation import french_key
-from common.listing import DirectoryListView, DirectoryPagination
+from common.listing import DirectoryListView, paginate
 from common.querystring import filters_only, with_params
 from common.redirects import redirect_moved
 
@@ -100,7 +99,6 @@ def join_texts(texts):
 class ActorListView(NearbyMixin, DirectoryListView):
     filterset_class = ActorFilterSet
     template_name = "actors/actor_list.html"
-    title = "Les acteurs de l'ESS"
 
     csv_name = "acteurs-ess-basse-normandie"
     csv_header = [
@@ -167,14 +165,10 @@ def actor_detail(request, slug):
     )
 
 
-class PartnerListView(DirectoryPagination, ListView):
+def partner_list(request):
     """/partenaires/: the organisations that take part in programmes and actions."""
-
-    template_name = "actors/partner_list.html"
-    context_object_name = "partners"
-
-    def get_queryset(self):
-        return Organisation.objects.partners().published().order_by("name", "pk")
+    page = paginate(request, Organisation.objects.partners().published().order_by("name", "pk"))
+    return render(request, "actors/partner_list.html", {"page_obj": page, "partners": page.object_list})
 
 
 @redirect_moved(Organisation)
@@ -207,7 +201,6 @@ class ActorMapView(ActorListView):
     list below the map is the accessible equivalent; without JavaScript it is all there is."""
 
     template_name = "actors/actor_map.html"
-    title = "Carte des acteurs de l'ESS"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -44,23 +44,11 @@ def paginate(request, queryset, page_kwarg="page", per_page=None, count=None):
     return paginator.get_page(max(number, 1))
 
 
-class DirectoryPagination:
-    """For Django's list views: the directory's page size and ``paginate``'s forgiveness."""
-
-    def get_paginate_by(self, queryset):
-        return settings.DIRECTORY_PAGE_SIZE
-
-    def paginate_queryset(self, queryset, page_size):
-        page = paginate(self.request, queryset, self.page_kwarg, page_size)
-        return page.paginator, page, page.object_list, page.has_other_pages()
-
-
-class DirectoryListView(DirectoryPagination, FilterView):
+class DirectoryListView(FilterView):
     """A filtered list. Its CSV: ``csv_header`` and ``csv_rows(ids, site_url)``, the rows
     of a chunk of primary keys (in the list's order), read as plain values: 10,000 rows
     stream in a second or two, in flat memory."""
 
-    title = ""
     csv_header = []
     csv_name = "export"
 
@@ -91,13 +79,16 @@ class DirectoryListView(DirectoryPagination, FilterView):
         if self.valid and request.GET.get("format") == "csv":
             return self.csv_response(self.filterset.qs)
         self.object_list = self.filterset.qs if self.valid else self.filterset.queryset.none()
-        context = self.get_context_data(filter=self.filterset, object_list=self.object_list)
+        context = self.get_context_data(object_list=self.object_list)
         return self.render_to_response(context, status=200 if self.valid else 400)
 
     def filters_key(self):
         """The list and its filters, without page or format: what the count and the
         facets depend on (the pages of one list share them)."""
         return f"{self.request.path}?{filters_only(self.request.GET).urlencode()}"
+
+    def get_paginate_by(self, queryset):
+        return settings.DIRECTORY_PAGE_SIZE
 
     def paginate_queryset(self, queryset, page_size):
         # The count of a list over 600,000 actions is read once per content version.
@@ -107,19 +98,14 @@ class DirectoryListView(DirectoryPagination, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = context["page_obj"]
         facets = cached(f"facets:{self.filters_key()}", self.filterset.facets) if self.valid else []
         query = filters_only(self.request.GET)
         context.update(
-            filterset=self.filterset,
             form=self.filterset.form,
             invalid=not self.valid,
-            page_numbers=list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
-            ellipsis=page.paginator.ELLIPSIS,
             facets=facets,
             chips=self.filterset.chips(facets) if self.valid else [],
             query_string=query.urlencode(),
             csv_query=with_params(query, format="csv"),
-            title=self.title,
         )
         return context

@@ -1,5 +1,6 @@
 """The API's pagination (its own module: DRF imports it from its settings, before the
-views that use it)."""
+views that use it). The HTML lists page with ``common.listing.paginate``: the same page
+size, but a page past the end shows the last page there."""
 
 from django.conf import settings
 from rest_framework.pagination import PageNumberPagination
