@@ -33,7 +33,7 @@ class ActionFilterSet(CoverageFilterSet):
         help_text=f"Les {TOP_ACTORS} acteurs qui ont le plus d'actions dans cette liste ; pour un autre, "
         "tapez son nom dans « Mots-clés » ou ouvrez sa fiche.",
     )
-    annee = django_filters.ChoiceFilter(label="Année", method="filter_year", empty_label="Toutes les années")
+    annee = django_filters.ChoiceFilter(label="Année", method="filter_annee", empty_label="Toutes les années")
     tri = SortFilter(
         label="Trier par",
         choices=[("nom", "Nom (A → Z)"), ("recent", "Mises à jour récentes")],
@@ -49,7 +49,7 @@ class ActionFilterSet(CoverageFilterSet):
         super().__init__(*args, **kwargs)
         self.filters["annee"].extra["choices"] = years()
 
-    def filter_year(self, queryset, name, value: str):
+    def filter_annee(self, queryset, name, value: str):
         return queryset.active_in(int(value))
 
     def facet_acteur(self, base):

@@ -119,7 +119,7 @@ class CoverageFilterSet(FacetedFilterSet):
     )  # fmt: skip
     commune = CommuneFilter(label="Votre commune", method="filter_commune", max_length=80)
     secteur = django_filters.ChoiceFilter(
-        label="Secteur", method="filter_sector", empty_label="Tous les secteurs"
+        label="Secteur", method="filter_secteur", empty_label="Tous les secteurs"
     )
     public = django_filters.ChoiceFilter(
         label="Public", method="filter_public", empty_label="Tous les publics"
@@ -131,7 +131,8 @@ class CoverageFilterSet(FacetedFilterSet):
         for name, choices in self.vocabularies.items():
             self.filters[name].extra["choices"] = choices
 
-    # --- filtering
+    # --- filtering: ``filter_<parameter>``, named like the facets (``facet_<parameter>``, read by
+    # ``FacetedFilterSet.facets``), in the query parameters' French; ``q`` is the search.
     def filter_search(self, queryset, name, value: str):
         if not value.strip():
             return queryset
@@ -155,7 +156,7 @@ class CoverageFilterSet(FacetedFilterSet):
             "scope_level", *self.default_ordering, "pk"
         )
 
-    def filter_sector(self, queryset, name, value: str):
+    def filter_secteur(self, queryset, name, value: str):
         return queryset.with_sector(value)
 
     def filter_public(self, queryset, name, value: str):
