@@ -22,7 +22,7 @@ def site(request):
 
 
 # The menu's sections: (label, URL name, the URL namespaces and names that belong to it).
-# A page's breadcrumbs start with the same section (tests/cress/test_navigation.py).
+# A page's breadcrumbs start with the same section.
 MENU = [
     ("Acteurs", "actors:list", {"actors"}),
     ("Actions", "actions:list", {"actions"}),
