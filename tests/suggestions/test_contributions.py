@@ -4,11 +4,10 @@ without an account (spam defences, moderation, e-mails), and trust how fresh it 
 (verified date, stale profiles, the organisation's own confirmation link)."""
 
 import io
-import time
 from decimal import Decimal
 
 import pytest
-from django.core import mail, signing
+from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -16,20 +15,16 @@ from django.urls import reverse
 from actors import geocoding
 from actors.models import Organisation, PositionSource, Status, Territory
 from suggestions import verification
-from suggestions.forms import SIGNER_SALT
+from suggestions.forms import form_stamp
 from suggestions.models import Kind, State, Suggestion
+from tests.clock import signing_clock
 from tests.factories import OrganisationFactory
 
 
-def stamp(seconds_ago=60, monkeypatch=None):
+def stamp(seconds_ago=60):
     """A form time stamp signed ``seconds_ago`` (a person's pace, or a robot's)."""
-    real = time.time
-    signing_time = signing.time.time
-    signing.time.time = lambda: real() - seconds_ago
-    try:
-        return signing.TimestampSigner(salt=SIGNER_SALT).sign("formulaire")
-    finally:
-        signing.time.time = signing_time
+    with signing_clock(-seconds_ago):
+        return form_stamp()
 
 
 def correction(**overrides):
@@ -328,7 +323,7 @@ def test_a_limit_per_address(directory, client):
 
 
 @pytest.mark.django_db
-def test_the_verification_link(directory, client, settings, monkeypatch):
+def test_the_verification_link(directory, client, settings):
     uraf = Organisation.objects.get(slug="uraf")
     token = verification.make_token(uraf)
     page = client.get(f"/verifier/{token}/")
@@ -341,9 +336,11 @@ def test_the_verification_link(directory, client, settings, monkeypatch):
 
     tampered = client.get(f"/verifier/{token[:-2]}xx/")
     assert tampered.status_code == 400 and "pas valide" in tampered.content.decode()
-    settings.DIRECTORY_VERIFICATION_DAYS = 0
-    time.sleep(1.1)
-    expired = client.get(f"/verifier/{token}/")
+    validity = settings.DIRECTORY_VERIFICATION_DAYS * 24 * 3600
+    with signing_clock(validity - 60):
+        assert client.get(f"/verifier/{token}/").status_code == 200, "valid to its last day"
+    with signing_clock(validity + 1):
+        expired = client.get(f"/verifier/{token}/")
     assert expired.status_code == 400 and "a expiré" in expired.content.decode()
 
 
