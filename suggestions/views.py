@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from actions.models import Action, Programme
 from actors.models import Organisation
+from common.client import client_address
 
 from . import verification
 from .forms import CorrectionForm, ListingForm
@@ -21,10 +22,6 @@ TARGETS = {
     "programme": (Programme, lambda: Programme.objects.published(), "programme"),
     "action": (Action, lambda: Action.objects.published(), "action"),
 }
-
-
-def client_address(request):
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def notify_staff(suggestion):

@@ -1,0 +1,52 @@
+"""The visitor's address, one rule for every count kept per address: the admin door
+(django-axes, ``AXES_CLIENT_IP_CALLABLE``), the public contributions' limit and the API
+throttle (``ClientRateThrottle``).
+
+Behind ``settings.PROXY_COUNT`` trusted proxies (``DJANGO_PROXY_COUNT``), each appends the
+address it sees to ``X-Forwarded-For``: the outermost one appends the visitor's, and the
+innermost one is ``REMOTE_ADDR``. The visitor is thus the N-th entry from the right;
+whatever lies further left was written by the visitor and is never read. Without proxies,
+the address is ``REMOTE_ADDR`` and the header is ignored."""
+
+import ipaddress
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle
+
+
+def _ip(value):
+    """``value`` as a normalised IP address, or None when it is not one."""
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except (AttributeError, ValueError):
+        return None
+
+
+def client_address(request):
+    """The visitor's IP address, or "" when not even ``REMOTE_ADDR`` is one."""
+    remote = _ip(request.META.get("REMOTE_ADDR", "")) or ""
+    proxies = getattr(settings, "PROXY_COUNT", 0)
+    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies <= 0 or not header.strip():
+        return remote  # no proxy, or one reached directly: the peer is the visitor
+    entries = header.split(",")
+    # Fewer entries than proxies: every entry was appended by a trusted proxy (a client's
+    # own would make the list longer), so the leftmost is the farthest one they saw.
+    return _ip(entries[-min(proxies, len(entries))]) or remote
+
+
+class ClientRateThrottle(AnonRateThrottle):
+    """DRF's anonymous throttle, counted per ``client_address``. Its rate is read from the
+    settings when the throttle is made (``DEFAULT_THROTTLE_RATES``, not a copy taken at
+    import), so that a changed setting takes effect."""
+
+    def get_rate(self):
+        try:
+            return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+        except KeyError:
+            raise ImproperlyConfigured(f"No default throttle rate set for {self.scope!r} scope") from None
+
+    def get_ident(self, request):
+        return client_address(request)
