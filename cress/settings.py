@@ -2,15 +2,17 @@
 
 Everything that differs between a laptop and production is read from the environment:
 
-- ``DATABASE_URL``: unset or empty -> a SQLite file (``db.sqlite3``) beside manage.py;
-  ``postgres://user:pass@host:5432/name`` -> PostgreSQL through psycopg 3.
+- ``DATABASE_URL``: ``postgres://user:pass@host:5432/name`` -> PostgreSQL through psycopg 3,
+  the only engine; unset, ``manage.py`` and the tests start a private one first
+  (``common/localdb.py``).
 - ``DJANGO_SECRET_KEY``: required whenever ``DEBUG`` is off (the start stops with a clear
   message otherwise: a key drawn per process would break sessions and CSRF tokens across
   gunicorn workers); in debug (``make run``) a random key is drawn.
 - ``DJANGO_DEBUG``: off unless set to ``1``.
 - ``DJANGO_ADMIN_PATH``: the administration's address (default ``admin/``).
 - ``DJANGO_PROXY_COUNT``: how many trusted proxies add ``X-Forwarded-For`` before the site
-  (default 1 with ``DJANGO_HTTPS``, else 0): the client address the admin door counts.
+  (default 1 with ``DJANGO_HTTPS``, else 0): the visitor's address (``common/client.py``)
+  that the admin door, the contributions' limit and the API throttle count.
 - ``DJANGO_SESSION_HOURS``: how long a staff session lasts (default 8).
 - ``DJANGO_ALLOWED_HOSTS``: comma-separated; defaults to localhost, 127.0.0.1, [::1].
 - ``DJANGO_HTTPS``: ``1`` behind an HTTPS proxy in production: SSL redirect, HSTS,
@@ -222,8 +224,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "errors/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1" if env_flag("DJANGO_HTTPS") else "0"))
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The visitor's address, behind PROXY_COUNT trusted proxies that append X-Forwarded-For:
+# one rule (common/client.py) for the admin door, the contributions' limit and the API.
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "1" if env_flag("DJANGO_HTTPS") else "0"))
+AXES_CLIENT_IP_CALLABLE = "common.client.client_address"
 
 # History of staff edits (django-simple-history).
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
@@ -340,10 +344,10 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "common.pagination.DirectoryPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # Anonymous clients, per address, counted in the shared cache; a 429 carries Retry-After.
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    # Anonymous clients, per address (common.client.client_address), counted in the shared
+    # cache; a 429 carries Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": ["common.client.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("DIRECTORY_API_RATE", "600/minute")},
-    "NUM_PROXIES": int(os.environ.get("DJANGO_PROXY_COUNT", "1" if env_flag("DJANGO_HTTPS") else "0")),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API de l'annuaire ESS Basse-Normandie",
