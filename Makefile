@@ -1,7 +1,8 @@
 # The two commands of the README:
-#   make run   — installs, loads the real data into SQLite and serves the site
+#   make run   — installs, loads the real data and serves the site
 #   make test  — installs everything the tests need and runs the whole suite
-# DATABASE_URL switches both to PostgreSQL.
+# PostgreSQL is the only engine: without DATABASE_URL, manage.py and the tests start a
+# private server whose data live in .postgres/ (common/localdb.py); with it, that server.
 
 PYTHON ?= python3
 VENV := .venv
@@ -13,16 +14,26 @@ PORT ?= 8000
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
 
-install: $(VENV)/bin/activate
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
+# Installs only when the dependencies changed (a stamp per set), silently: pip's output
+# goes to .venv/install.log, shown only when it fails.
+PIP_INSTALL = $(PY) -m pip install --quiet --disable-pip-version-check
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/activate
+	@echo "Installation des dépendances (.venv)…"
+	@{ $(PIP_INSTALL) --upgrade pip && $(PIP_INSTALL) -e ".[local]"; } >$(VENV)/install.log 2>&1 \
+		|| { cat $(VENV)/install.log; exit 1; }
+	@touch $@
 
-install-test: $(VENV)/bin/activate
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
-	npm ci --no-audit --no-fund --silent
+$(VENV)/.installed-test: pyproject.toml package-lock.json | $(VENV)/bin/activate
+	@echo "Installation des dépendances des tests (.venv, node_modules)…"
+	@{ $(PIP_INSTALL) --upgrade pip && $(PIP_INSTALL) -e ".[local,test]" \
+		&& npm ci --no-audit --no-fund --silent; } >$(VENV)/install.log 2>&1 || { cat $(VENV)/install.log; exit 1; }
+	@touch $@ $(VENV)/.installed
 
-# make run is for a laptop: debug on (a throw-away secret key), SQLite unless DATABASE_URL.
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# make run is for a laptop: debug on (a throw-away secret key), the private PostgreSQL
+# unless DATABASE_URL.
 # The port is checked first, so a busy one stops at once (make run PORT=8001).
 run: export DJANGO_DEBUG = 1
 run: port-free install
@@ -40,7 +51,8 @@ port-free:
 	@$(PYTHON) -c "import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); \
 	sys.exit(0) if s.connect_ex(('127.0.0.1', $(PORT))) else sys.exit('Le port $(PORT) est déjà occupé : choisissez-en un autre, par exemple « make run PORT=8001 ».')"
 
-# A staff account without questions, in the database of DATABASE_URL (SQLite by default):
+# A staff account without questions, in the database of DATABASE_URL (the private one by
+# default):
 #   make staff IDENTIFIANT=camille GROUPE=editeur|administrateur [EMAIL=…]
 # The password comes from DJANGO_STAFF_PASSWORD, or is drawn and shown once.
 staff: export DJANGO_DEBUG = 1
@@ -53,11 +65,13 @@ lint: install-test
 	$(VENV)/bin/ruff check .
 
 # The suite runs with debug off, as in production: a secret key of its own for this run.
+# On both cores (pytest-xdist, one database per worker); the browser tests after, alone.
 test: export DJANGO_SECRET_KEY ?= $(shell $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))")
 test: install-test
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 -m "not e2e"
+	$(PY) -m pytest -m e2e
 
 # Lighthouse (mobile and desktop) on the home page, the list and a profile; fails under 100.
 tools/lighthouse/node_modules/.bin/lighthouse: tools/lighthouse/package-lock.json

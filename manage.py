@@ -13,6 +13,9 @@ def main():
             "Installez le projet avec « make run » (ou « make install »), puis lancez les commandes avec "
             "l'environnement virtuel : .venv/bin/python manage.py " + " ".join(sys.argv[1:])
         )
+    from common import localdb
+
+    localdb.ensure()  # without DATABASE_URL: the private PostgreSQL of this checkout
     execute_from_command_line(sys.argv)
 
 

@@ -6,6 +6,7 @@ from actors.admin import DepartementFilter, PeriodAdmin, PublishableAdmin
 from actors.extensions import organisation_inlines
 from actors.models import Status
 from common.admin import ConcurrencyGuard, DashboardItem, HistoryAdmin, SizedFields
+from common.collation import FrenchKey
 
 from .models import Action, Event, KeyFigure, Partnership, Programme, Quote
 
@@ -141,7 +142,7 @@ class ActionAdmin(PeriodAdmin, PublishableAdmin):
         ("Suivi", {"fields": ["created_at", "updated_at"]}),
     ]
 
-    @admin.display(description="titre", ordering="title")
+    @admin.display(description="titre", ordering=FrenchKey("title").asc())
     def title_and_level(self, obj):
         """A sub-item of another action is marked « ↳ » (its parent is in its form)."""
         return f"↳ {obj.title}" if obj.parent_id else obj.title

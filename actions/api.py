@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from actors.api import TerritorySummarySerializer
 from common.api import PublicPageSerializer, ReadOnlyDirectoryViewSet
+from common.collation import french
 
 from .filters import ActionFilterSet
 from .models import Action, Inheritance, Partnership, Programme
@@ -153,5 +154,5 @@ class ProgrammeViewSet(ReadOnlyDirectoryViewSet):
     def get_queryset(self):
         return (
             Programme.objects.published().select_related("actor").with_coverage().with_public_partnerships()
-            .order_by("actor__name", "title", "pk")
+            .order_by(*french("actor__name"), *french("title"), "pk")
         )  # fmt: skip

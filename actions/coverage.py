@@ -230,7 +230,7 @@ def rebuild():
 def refresh_never_computed():
     """Computes what was never computed (after a migration that added or reset a derived
     value); returns how many organisations were refreshed."""
-    never = Q(search_vector__isnull=True, search_stems="")
+    never = Q(search_vector__isnull=True)
     actor_ids = set(Organisation.objects.filter(never).values_list("pk", flat=True))
     actor_ids |= set(
         Programme.objects.filter(Q(territories_from__isnull=True) | never).values_list("actor_id", flat=True)

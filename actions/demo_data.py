@@ -108,10 +108,9 @@ class Generation:
 
     def run(self, task):
         number, chunk_start = task
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # Demonstration data: a crash may lose the last chunks, never corrupt anything.
-                cursor.execute("SET synchronous_commit TO OFF")
+        with connection.cursor() as cursor:
+            # Demonstration data: a crash may lose the last chunks, never corrupt anything.
+            cursor.execute("SET synchronous_commit TO OFF")
         size = min(CHUNK, self.end - chunk_start)
         with transaction.atomic():
             _chunk(chunk_start, size, self.seed, self.places, self.sectors, self.publics, self.partners)
@@ -144,7 +143,7 @@ def generate(actors, seed=1, start=None, stdout=None, workers=3):
     written = generation.run(tasks[0])
     analyze()
     rest = tasks[1:]
-    if workers > 1 and rest and connection.vendor == "postgresql":
+    if workers > 1 and rest:
         import multiprocessing
 
         from django.db import connections
@@ -170,15 +169,12 @@ def generate(actors, seed=1, start=None, stdout=None, workers=3):
 def analyze():
     """Refreshes PostgreSQL's statistics: after a bulk load the planner would otherwise
     plan for the empty tables it last measured (nested loops over 100,000 rows)."""
-    if connection.vendor == "postgresql":
-        models = [Organisation, Programme, Action, Partnership]
-        tables = [model._meta.db_table for model in models] + [
-            field.remote_field.through._meta.db_table
-            for model in models
-            for field in model._meta.many_to_many
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))
+    models = [Organisation, Programme, Action, Partnership]
+    tables = [model._meta.db_table for model in models] + [
+        field.remote_field.through._meta.db_table for model in models for field in model._meta.many_to_many
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(table) for table in tables))
 
 
 def _partners(seed, count, places):

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from actors.filters import CoverageFilterSet
 from actors.models import Organisation
+from common.collation import french
 from common.filters import SortFilter
 
 from .models import Action
@@ -22,7 +23,7 @@ def years():
 class ActionFilterSet(CoverageFilterSet):
     facet_names = ("departement", "secteur", "public", "acteur", "annee")
     # By title: an index answers it; ordering 600,000 actions by their actor's name cannot.
-    default_ordering = ("title",)
+    default_ordering = french("title")
 
     acteur = django_filters.ModelChoiceFilter(
         label="Acteur",
@@ -37,7 +38,7 @@ class ActionFilterSet(CoverageFilterSet):
     tri = SortFilter(
         label="Trier par",
         choices=[("nom", "Nom (A → Z)"), ("recent", "Mises à jour récentes")],
-        orders={"nom": ("title",), "recent": ("-updated_at", "title")},
+        orders={"nom": french("title"), "recent": ("-updated_at", *french("title"))},
         empty_label="Pertinence",
     )
 

@@ -8,7 +8,7 @@ else the actor's): the ``effective_*`` fields are never edited by hand.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.urls import reverse
 
 from actors.dates import PeriodMixin, period_constraints
@@ -24,13 +24,13 @@ from actors.models import (
     VisibilityQuerySet,
     history,
 )
-from actors.search import Searchable
-from common.collation import FRENCH
+from actors.search import DOCUMENT_FIELDS, Searchable
+from common.collation import FrenchKey, french
 
 # What list pages never show: the stored search documents (large).
-LIST_DEFERRED = ("search_vector", "search_stems", "search_name_stems")
+LIST_DEFERRED = DOCUMENT_FIELDS
 ACTOR_DEFERRED = tuple(
-    f"actor__{name}" for name in ("search_vector", "search_stems", "search_name_stems", "description", "logo")
+    f"actor__{name}" for name in (*DOCUMENT_FIELDS, "description", "logo")
 )
 
 
@@ -106,7 +106,7 @@ class ContentQuerySet(CoverageQuerySet):
                 "partnerships",
                 queryset=Partnership.objects.published()
                 .select_related("organisation")
-                .order_by("role", "organisation__name", "pk"),
+                .order_by("role", *french("organisation__name"), "pk"),
                 to_attr="public_partnerships",
             )
         )
@@ -173,7 +173,7 @@ class Programme(PeriodMixin, Coverage, Searchable, Publishable):
     kind = models.CharField(
         "type", max_length=20, choices=ProgrammeKind.choices, default=ProgrammeKind.PROGRAMME
     )
-    title = models.CharField("titre", max_length=250, db_collation=FRENCH)
+    title = models.CharField("titre", max_length=250)
     summary = models.CharField("présentation courte", max_length=300, blank=True)
     description = models.TextField("description", blank=True)
     source_text = models.TextField(
@@ -199,7 +199,7 @@ class Programme(PeriodMixin, Coverage, Searchable, Publishable):
     class Meta:
         verbose_name = "programme"
         verbose_name_plural = "programmes"
-        ordering = ["actor__name", "title"]
+        ordering = [*french("actor__name"), *french("title")]
         constraints = period_constraints()
 
     def __str__(self):
@@ -269,7 +269,7 @@ class Action(PeriodMixin, Coverage, Searchable, Publishable):
         help_text="Pour un sous-point d'une action (ex. « appui technique… »).",
     )
     order = models.PositiveSmallIntegerField("ordre", default=0)
-    title = models.CharField("titre", max_length=250, db_index=True, db_collation=FRENCH)
+    title = models.CharField("titre", max_length=250, db_index=True)
     description = models.TextField("description", blank=True)
     source_text = models.TextField(
         "texte de la source", blank=True, help_text="Passage du document source, cité tel quel."
@@ -308,6 +308,8 @@ class Action(PeriodMixin, Coverage, Searchable, Publishable):
         verbose_name_plural = "actions"
         ordering = ["programme", "order", "pk"]
         constraints = period_constraints()
+        # The list's default order (actions/filters.py): an index answers it.
+        indexes = [models.Index(FrenchKey("title"), F("title"), name="action_french_title")]
 
     def __str__(self):
         return self.title
@@ -392,7 +394,7 @@ class Partnership(PeriodMixin, models.Model):
     class Meta:
         verbose_name = "partenariat"
         verbose_name_plural = "partenariats"
-        ordering = ["role", "organisation__name"]
+        ordering = ["role", *french("organisation__name")]
         constraints = [
             *period_constraints(),
             models.UniqueConstraint(
@@ -451,7 +453,7 @@ class EventQuerySet(VisibilityQuerySet):
 class Event(PeriodMixin, Publishable):
     """An event (e.g. the exchange day in Paris on 29 November, year not given)."""
 
-    title = models.CharField("titre", max_length=250, db_collation=FRENCH)
+    title = models.CharField("titre", max_length=250)
     theme = models.CharField("thème", max_length=300, blank=True)
     description = models.TextField("description", blank=True)
     source_text = models.TextField("texte de la source", blank=True)
@@ -488,7 +490,7 @@ class Event(PeriodMixin, Publishable):
     class Meta:
         verbose_name = "événement"
         verbose_name_plural = "événements"
-        ordering = ["title"]
+        ordering = [*french("title")]
         constraints = period_constraints()
 
     def __str__(self):

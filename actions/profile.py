@@ -6,7 +6,7 @@ programmes and actions. Visibility is each model's ``visible_to`` (drafts only f
 from django.db.models import Prefetch, Q
 
 from actors import extensions
-from common.collation import french_key
+from common.collation import french, french_key
 
 from .models import Action, Event, KeyFigure, Partnership, Programme, Quote
 
@@ -35,7 +35,7 @@ def partnerships_of(user, condition):
         Partnership.objects.visible_to(user)
         .filter(condition)
         .select_related("organisation")
-        .order_by("role", "organisation__name", "pk")
+        .order_by("role", *french("organisation__name"), "pk")
     )
 
 
@@ -45,7 +45,7 @@ def actor_section(request, actor):
     programmes = list(
         Programme.objects.visible_to(user)
         .filter(actor=actor)
-        .order_by("-start_year", "title")
+        .order_by("-start_year", *french("title"))
         .prefetch_related(Prefetch("actions", queryset=visible_actions))
     )
     # Two index lookups (on the actor's programmes, on its actions) rather than one OR that

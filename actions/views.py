@@ -8,6 +8,7 @@ from actors.dates import PartialDate, format_period
 from actors.views import NearbyMixin, join_texts, territories_prefetch, vocabulary_of
 from common import structured_data
 from common.cache import cached
+from common.collation import french
 from common.listing import DirectoryListView, paginate
 from common.redirects import redirect_moved
 
@@ -42,7 +43,7 @@ class ActionListView(NearbyMixin, DirectoryListView):
         partners = {}
         for pk, name, role in (
             Partnership.objects.published().filter(action_id__in=ids)
-            .order_by("role", "organisation__name", "pk").values_list("action_id", "organisation__name", "role")
+            .order_by("role", *french("organisation__name"), "pk").values_list("action_id", "organisation__name", "role")
         ):  # fmt: skip
             partners.setdefault(pk, []).append(f"{name} ({Role(role).label})")
         origins = dict(Inheritance.choices)
@@ -161,7 +162,7 @@ def event_detail(request, slug):
 
 def programme_list(request):
     """/actions/programmes/: every published programme, by title, with its actor and period."""
-    programmes = Programme.objects.published().select_related("actor").order_by("title", "pk")
+    programmes = Programme.objects.published().select_related("actor").order_by(*french("title"), "pk")
     count = cached("count:programmes", programmes.count)
     return render(request, "actions/programme_list.html", {"page_obj": paginate(request, programmes, count=count)})
 

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from PIL import Image
 
 from common.admin import ConcurrencyGuard, DashboardItem, HistoryAdmin, StaffAdmin, short_date
+from common.collation import FrenchKey, french
 
 from .dates import format_partial_date, parse_partial_date, period_errors
 from .duplicates import likely_duplicates
@@ -237,7 +238,7 @@ class TerritoryAdmin(StaffAdmin, admin.ModelAdmin):
     search_fields = ["name", "code", "postcodes"]
     list_select_related = ["parent", "current"]
     autocomplete_fields = ["parent", "current", "former_region"]
-    ordering = ["kind", "name"]
+    ordering = ["kind", *french("name")]
     list_per_page = 50
 
 
@@ -379,7 +380,7 @@ class OrganisationAdmin(PublishableAdmin):
         css = {"all": ["vendor/leaflet-1.9.4/leaflet.css"]}
         js = ["vendor/leaflet-1.9.4/leaflet.js", "js/position-picker.js"]
 
-    @admin.display(description="nom", ordering="name")
+    @admin.display(description="nom", ordering=FrenchKey("name").asc())
     def name_and_acronym(self, obj):
         return str(obj)
 

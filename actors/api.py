@@ -7,6 +7,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from common.api import PublicPageSerializer, ReadOnlyDirectoryViewSet
+from common.collation import french
 
 from .filters import ActorFilterSet
 from .models import Organisation, Sector, Territory
@@ -190,7 +191,7 @@ class OrganisationViewSet(ReadOnlyDirectoryViewSet):
             .published()
             .select_related("parent")
             .with_coverage()
-            .order_by("name", "pk")
+            .order_by(*french("name"), "pk")
         )
 
 
@@ -208,4 +209,4 @@ class SectorViewSet(ReadOnlyDirectoryViewSet):
     """Les secteurs et thèmes."""
 
     serializer_class = SectorSerializer
-    queryset = Sector.objects.order_by("name")
+    queryset = Sector.objects.order_by(*french("name"))

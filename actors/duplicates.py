@@ -6,9 +6,8 @@
   warning.
 - **A very similar name in the same commune, or in the same département**: a warning,
   with the similarity score. Similarity is ``pg_trgm``'s: the share of three-letter
-  groups the two names have in common (``similarity()``; PostgreSQL computes it with the
-  trigram index, ``organisation_name_trgm``); on SQLite, ``trigram_similarity`` below
-  computes the same figure in Python.
+  groups the two names have in common (``similarity()``, found through the trigram index
+  ``organisation_name_trgm``).
 
 The admin form (on save), the imports (on every row) and the list of likely duplicates
 (``imports``) all call ``likely_duplicates``.
@@ -34,22 +33,15 @@ _WORD = re.compile(r"[^\W_]+")
 
 
 def trigrams(text):
-    """pg_trgm's trigrams of ``text``: each word lower-cased, padded with two spaces
-    before and one after, cut in groups of three characters."""
+    """pg_trgm's trigrams of ``text`` (each word lower-cased, padded with two spaces before
+    and one after, cut in groups of three characters), for the many-at-once comparison of
+    an import below; ``tests/imports/test_duplicates_rule.py`` checks the figures against
+    ``similarity()``."""
     found = set()
     for word in _WORD.findall((text or "").lower()):
         padded = f"  {word} "
         found.update(padded[i : i + 3] for i in range(len(padded) - 2))
     return found
-
-
-def trigram_similarity(a, b):
-    """pg_trgm's ``similarity(a, b)``: shared trigrams over all trigrams of either."""
-    left, right = trigrams(a), trigrams(b)
-    if not left or not right:
-        return 0.0
-    return len(left & right) / len(left | right)
-
 
 @dataclass(frozen=True)
 class Duplicate:
@@ -119,23 +111,17 @@ def similar_names(organisation, others):
     nearby = others.filter(
         Q(commune=commune) | Q(commune__code__startswith=departement, commune__kind__in=COMMUNE_KINDS)
     ).order_by()
-    if connection.vendor == "postgresql":
-        # ``%`` (trigram_similar) lets the trigram index find the few close names first.
-        with transaction.atomic(), connection.cursor() as cursor:
-            # ``%`` keeps only names this close (SET LOCAL lasts to the end of this block).
-            cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [SIMILAR_IN_COMMUNE])
-            rows = (
-                nearby.filter(name__trigram_similar=organisation.name)
-                .annotate(score=TrigramSimilarity("name", organisation.name))
-                .filter(score__gte=SIMILAR_IN_COMMUNE)
-                .order_by("-score")[: MAX_CANDIDATES * 3]
-            )
-            scored = [(other, other.score) for other in rows]
-    else:
-        scored = [
-            (other, trigram_similarity(organisation.name, other.name))
-            for other in nearby.only("pk", "name", "slug", "commune")
-        ]
+    # ``%`` (trigram_similar) lets the trigram index find the few close names first.
+    with transaction.atomic(), connection.cursor() as cursor:
+        # ``%`` keeps only names this close (SET LOCAL lasts to the end of this block).
+        cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [SIMILAR_IN_COMMUNE])
+        rows = (
+            nearby.filter(name__trigram_similar=organisation.name)
+            .annotate(score=TrigramSimilarity("name", organisation.name))
+            .filter(score__gte=SIMILAR_IN_COMMUNE)
+            .order_by("-score")[: MAX_CANDIDATES * 3]
+        )
+        scored = [(other, other.score) for other in rows]
     found = []
     for other, score in scored:
         if other.commune_id == commune.pk and score >= SIMILAR_IN_COMMUNE:

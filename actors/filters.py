@@ -16,7 +16,7 @@ from django.db.models import CharField, Count, Value
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from common.collation import french_key
+from common.collation import french, french_key
 from common.filters import FacetedFilterSet, SortFilter
 
 from .models import DEPARTEMENTS, EssFamily, Organisation, Public, Sector, Territory
@@ -177,7 +177,7 @@ class CoverageFilterSet(FacetedFilterSet):
 
 class ActorFilterSet(CoverageFilterSet):
     facet_names = ("departement", "secteur", "famille", "public")
-    default_ordering = ("name",)
+    default_ordering = french("name")
     not_filters = ("tri", "bbox")
 
     bbox = BBoxFilter(label="Zone de la carte", max_length=100)
@@ -191,7 +191,7 @@ class ActorFilterSet(CoverageFilterSet):
     tri = SortFilter(
         label="Trier par",
         choices=[("nom", "Nom (A → Z)"), ("recent", "Mises à jour récentes")],
-        orders={"nom": ("name",), "recent": ("-updated_at", "name")},
+        orders={"nom": french("name"), "recent": ("-updated_at", *french("name"))},
         empty_label="Pertinence",
     )
 

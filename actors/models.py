@@ -7,13 +7,13 @@ the whole directory: territories, sectors, publics served, ESS families.
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from common.collation import FRENCH
+from common.collation import FrenchKey, french
 
-from .search import Searchable
+from .search import DOCUMENT_FIELDS, Searchable
 from .validators import validate_phone, validate_postcode, validate_rna, validate_siren, validate_siret
 
 
@@ -40,7 +40,7 @@ class VisibilityQuerySet(models.QuerySet):
 
 # What no history records: values derived by the code (search documents, coverage),
 # recomputed, never edited.
-DERIVED_FIELDS = ["search_vector", "search_stems", "search_name_stems"]
+DERIVED_FIELDS = list(DOCUMENT_FIELDS)
 
 
 def history(searchable=False, **kwargs):
@@ -128,7 +128,7 @@ class TerritoryQuerySet(models.QuerySet):
 
     def for_display(self):
         """What ``display_name`` needs (today's territory of a historic one), in order."""
-        return self.select_related("current", "parent__parent").order_by("kind", "name")
+        return self.select_related("current", "parent__parent").order_by("kind", *french("name"))
 
     def find_communes(self, text):
         """Today's communes matching ``text``: an INSEE code, a postcode, or a name
@@ -154,7 +154,7 @@ class TerritoryQuerySet(models.QuerySet):
     def _current(self, communes):
         """The distinct current communes of ``communes`` (with their département)."""
         ids = {c.current_id or c.pk for c in communes}
-        return list(self.model.objects.filter(pk__in=ids).select_related("parent").order_by("name", "code"))
+        return list(self.model.objects.filter(pk__in=ids).select_related("parent").order_by(*french("name"), "code"))
 
     def resolve_commune(self, code):
         """Today's commune for an INSEE code: the current commune of that code, else the
@@ -179,7 +179,7 @@ class Territory(Searchable):
     kind = models.CharField("type", max_length=20, choices=TerritoryKind.choices, db_index=True)
     code = models.CharField("code INSEE", max_length=5, db_index=True)
     key = models.SlugField("identifiant", max_length=40, unique=True)
-    name = models.CharField("nom", max_length=120, db_index=True, db_collation=FRENCH)
+    name = models.CharField("nom", max_length=120, db_index=True)
     parent = models.ForeignKey(
         "self",
         verbose_name="rattachement",
@@ -236,7 +236,7 @@ class Territory(Searchable):
     class Meta:
         verbose_name = "territoire"
         verbose_name_plural = "territoires"
-        ordering = ["kind", "code", "name"]
+        ordering = ["kind", "code", *french("name")]
         indexes = [models.Index(fields=["kind", "code"])]
 
     def __str__(self):
@@ -383,13 +383,13 @@ class Synonym(models.Model):
 
 
 class Vocabulary(models.Model):
-    name = models.CharField("nom", max_length=120, unique=True, db_collation=FRENCH)
+    name = models.CharField("nom", max_length=120, unique=True)
     slug = models.SlugField("adresse (slug)", max_length=120, unique=True)
     description = models.TextField("description", blank=True)
 
     class Meta:
         abstract = True
-        ordering = ["name"]
+        ordering = [*french("name")]
 
     def __str__(self):
         return self.name
@@ -505,7 +505,7 @@ class CoverageQuerySet(PublishableQuerySet):
             result[pk]["territories"] = territories
         for dimension in ("sectors", "publics"):
             through, item, target = self._through(dimension)
-            names = through.objects.filter(**{f"{item}__in": ids}).order_by(f"{target}__name")
+            names = through.objects.filter(**{f"{item}__in": ids}).order_by(*french(f"{target}__name"))
             for pk, name in names.values_list(item, f"{target}__name"):
                 result[pk][dimension].append(name)
         return result
@@ -516,7 +516,7 @@ class CoverageQuerySet(PublishableQuerySet):
         through, item, target = self._through("territories")
         rows = (
             through.objects.filter(**{f"{item}__in": ids})
-            .order_by(f"{target}__kind", f"{target}__name")
+            .order_by(f"{target}__kind", *french(f"{target}__name"))
             .values_list(
                 item, f"{target}__name", f"{target}__kind", f"{target}__code", f"{target}__current__name"
             )
@@ -633,7 +633,7 @@ class OrganisationQuerySet(CoverageQuerySet):
     def for_list(self):
         """What a list shows: the page's rows alone (an index gives them by name), their
         network and sectors by small queries; never the stored search documents."""
-        light = ("search_vector", "search_stems", "search_name_stems", "description", "logo")
+        light = (*DOCUMENT_FIELDS, "description", "logo")
         return self.defer(*light).prefetch_related(
             models.Prefetch("parent", queryset=Organisation.objects.defer(*light)), "sectors"
         )
@@ -658,7 +658,7 @@ class Organisation(Searchable, Publishable):
         default=OrganisationKind.ACTOR,
         db_index=True,
     )
-    name = models.CharField("nom", max_length=200, db_index=True, db_collation=FRENCH)
+    name = models.CharField("nom", max_length=200, db_index=True)
     acronym = models.CharField("sigle", max_length=40, blank=True)
     alternate_name = models.CharField(
         "autre nom", max_length=200, blank=True, help_text="Par exemple « URSCOP Ouest »."
@@ -789,9 +789,10 @@ class Organisation(Searchable, Publishable):
     class Meta:
         verbose_name = "organisation"
         verbose_name_plural = "organisations"
-        ordering = ["name"]
+        ordering = [*french("name")]
         indexes = [
             models.Index(fields=["kind", "status", "name"]),
+            models.Index(FrenchKey("name"), F("name"), name="organisation_french_name"),
             models.Index(fields=["latitude", "longitude"], name="organisation_position"),
         ]
         constraints = [

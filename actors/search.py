@@ -8,16 +8,10 @@ built per request.
 
 A document has three weights: A (the name), B (themes, publics, places, related titles),
 C (descriptions). Every significant word of the query must be in the document; names
-rank first.
-
-- On PostgreSQL: a ``tsvector`` column (``search_vector``) with a GIN index, built with
-  the ``fr_unaccent`` configuration (``unaccent`` then the ``french`` stemmer, created by
-  migration ``actors/0002``), matched with ``plainto_tsquery`` and ranked by ``ts_rank``.
-- On SQLite: the same Snowball French stemmer and stop words, stored as space-delimited
-  stems (``search_stems``, and ``search_name_stems`` for weight A); a row matches when
-  every stem of the query is among them, and ranks by how many are in the name.
-
-Both give the same results (tests/cress/test_search.py runs on both databases).
+rank first. The document is a ``tsvector`` column (``search_vector``, the only column a
+searchable row adds: ``DOCUMENT_FIELDS``) with a GIN index, built with the
+``fr_unaccent`` configuration (``unaccent`` then the ``french`` stemmer, created by
+migration ``actors/0002``), matched with ``plainto_tsquery`` and ranked by ``ts_rank``.
 
 **Synonyms.** Staff keep groups of equivalent words in the admin (``Synonym``: « crèche,
 halte-garderie, multi-accueil »). A query is expanded when it is read — documents are
@@ -25,7 +19,8 @@ never rebuilt: a word (or several words) of the query that belong to a group may
 by any member of the group. The groups are read once per content version (the cache).
 
 **Extracts.** ``extract`` cuts a short passage around the words found, marked with
-``<mark>`` — the same Python on both databases, for the few results a page shows.
+``<mark>``, for the few results a page shows: Python, with the Snowball French stemmer
+that PostgreSQL's ``french`` configuration uses, so that it marks what the query matched.
 """
 
 import re
@@ -36,11 +31,10 @@ from operator import and_, or_
 import snowballstemmer
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection, models
-from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
+from django.db.models import F, FloatField, Value
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from common.bulk import update_rows
 from common.cache import cached
 from common.iterables import batched
 
@@ -84,19 +78,14 @@ def stem(word):
     return _stemmer.stemWord(word)
 
 
-def stems(text):
-    """`` w1 w2 … `` : the distinct stems of every folded word, space-delimited on both
-    ends (SQLite's stored form)."""
-    words = re.sub(r"[^\w ]+", " ", fold(text)).split()
-    return " " + " ".join(dict.fromkeys(stem(word) for word in words)) + " "
+# The columns of a stored document: what lists leave out (``defer``) and copies skip.
+DOCUMENT_FIELDS = ("search_vector",)
 
 
 class Searchable(models.Model):
     """The stored search document of a row (see this module)."""
 
     search_vector = SearchVectorField("document de recherche", null=True, editable=False)
-    search_stems = models.TextField("racines (SQLite)", blank=True, editable=False)
-    search_name_stems = models.TextField("racines du nom (SQLite)", blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -111,20 +100,6 @@ def write_documents(model, documents, fields=(), values=None):
         return
     values = values or {}
     extra = [model._meta.get_field(name) for name in fields]
-    if connection.vendor == "postgresql":
-        _write_postgres(model, documents, extra, values)
-    else:
-        rows = {key: (key, stems(" ".join((a, b, c))), stems(a)) for key, (a, b, c) in documents.items()}
-        update_rows(model, ["search_stems", "search_name_stems", *fields],
-                    [(*row, *values[key]) for key, row in rows.items() if key in values])  # fmt: skip
-        update_rows(
-            model,
-            ["search_stems", "search_name_stems"],
-            [row for key, row in rows.items() if key not in values],
-        )
-
-
-def _write_postgres(model, documents, extra, values):
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     pk = quote(model._meta.pk.column)
@@ -222,27 +197,14 @@ def search(queryset, query):
     if not words:
         return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
     clauses = expand(words, synonym_groups())
-    if connection.vendor == "postgresql":
 
-        def alternative(term):
-            return SearchQuery(" ".join(term), config=FTS_CONFIG, search_type="plain")
+    def alternative(term):
+        return SearchQuery(" ".join(term), config=FTS_CONFIG, search_type="plain")
 
-        search_query = reduce(and_, (reduce(or_, map(alternative, clause)) for clause in clauses))
-        return queryset.filter(search_vector=search_query).annotate(
-            search_rank=SearchRank(F("search_vector"), search_query)
-        )
-    condition = Q()
-    in_name = []
-    for clause in clauses:
-        anywhere, named = Q(), Q()
-        for term in clause:
-            needles = [f" {stem(word)} " for word in term]
-            anywhere |= reduce(and_, (Q(search_stems__contains=n) for n in needles))
-            named |= reduce(and_, (Q(search_name_stems__contains=n) for n in needles))
-        condition &= anywhere
-        in_name.append(Case(When(named, then=1), default=0, output_field=IntegerField()))
-    rank = sum(in_name[1:], in_name[0])
-    return queryset.filter(condition).annotate(search_rank=models.ExpressionWrapper(rank * 1.0, FloatField()))
+    search_query = reduce(and_, (reduce(or_, map(alternative, clause)) for clause in clauses))
+    return queryset.filter(search_vector=search_query).annotate(
+        search_rank=SearchRank(F("search_vector"), search_query)
+    )
 
 
 WORD = re.compile(r"(\w+)")

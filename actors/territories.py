@@ -235,6 +235,6 @@ def store_reach_after_migrate(sender, **kwargs):
     existed get them."""
     if Territory.objects.exists() and not Territory.reach.through.objects.exists():
         store_reach()
-    never = Territory.objects.filter(search_vector__isnull=True, search_stems="")
+    never = Territory.objects.filter(search_vector__isnull=True)
     if never.exists():
         store_documents(never)

@@ -12,7 +12,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from common import structured_data
-from common.collation import french_key
+from common.collation import french, french_key
 from common.listing import DirectoryListView, paginate
 from common.querystring import filters_only, with_params
 from common.redirects import redirect_moved
@@ -145,7 +145,7 @@ def actor_detail(request, slug):
     sectors, publics = vocabulary_of(actor.sectors.all(), actor.publics.all())
     related = (
         Organisation.objects.actors().published().exclude(pk=actor.pk)
-        .with_sector_among([s["slug"] for s in sectors]).order_by("name")[:RELATED_ACTORS]
+        .with_sector_among([s["slug"] for s in sectors]).order_by(*french("name"))[:RELATED_ACTORS]
     )  # fmt: skip
     territories = list(actor.territories.all())
     return render(
@@ -167,7 +167,7 @@ def actor_detail(request, slug):
 
 def partner_list(request):
     """/partenaires/: the organisations that take part in programmes and actions."""
-    page = paginate(request, Organisation.objects.partners().published().order_by("name", "pk"))
+    page = paginate(request, Organisation.objects.partners().published().order_by(*french("name"), "pk"))
     return render(request, "actors/partner_list.html", {"page_obj": page, "partners": page.object_list})
 
 
@@ -238,7 +238,7 @@ def commune_suggestions(request):
     matches = (
         Territory.objects.filter(kind__in=COMMUNE_KINDS)
         .filter(Q(name__istartswith=text) | Q(code__startswith=text) | Q(postcodes__contains=text))
-        .select_related("current", "parent").order_by("-is_current", "name")[:10]
+        .select_related("current", "parent").order_by("-is_current", *french("name"))[:10]
     )  # fmt: skip
     return JsonResponse({"communes": [
         {"value": commune.name if not commune.is_historic else commune.current.name,

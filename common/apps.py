@@ -6,8 +6,3 @@ class CommonConfig(AppConfig):
 
     name = "common"
     verbose_name = "Outils communs"
-
-    def ready(self):
-        from . import collation
-
-        collation.install()

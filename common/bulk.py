@@ -1,10 +1,10 @@
-"""Writing many rows at once, fast, on SQLite and PostgreSQL alike.
+"""Writing many rows at once, fast.
 
 Django's ``bulk_update`` builds one ``CASE WHEN`` per row and field: for the hundreds
 of thousands of rows that derived values (coverage, search documents) touch when data
 is generated or imported, building those expressions costs far more than the database
 work. ``update_rows`` sends one ``WITH v(…) AS (VALUES …) UPDATE … FROM v`` per batch
-instead (PostgreSQL, and SQLite since 3.33).
+instead; new rows go in with ``COPY``.
 """
 
 from django.db import connection
@@ -22,10 +22,7 @@ def update_rows(model, fields, rows, batch_size=BATCH):
     table = quote(model._meta.db_table)
     pk = model._meta.pk
     columns = [pk] + [model._meta.get_field(name) for name in fields]
-    if connection.vendor == "postgresql":
-        placeholders = "(" + ", ".join(f"%s::{column.db_type(connection)}" for column in columns) + ")"
-    else:
-        placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    placeholders = "(" + ", ".join(f"%s::{column.db_type(connection)}" for column in columns) + ")"
     names = ["id_"] + [f"c{i}" for i in range(len(fields))]
     assignments = ", ".join(
         f"{quote(column.column)} = v.{name}" for column, name in zip(columns[1:], names[1:], strict=True)
@@ -45,16 +42,13 @@ def update_rows(model, fields, rows, batch_size=BATCH):
 
 
 def insert_objects(model, objects, batch_size=2000):
-    """Inserts unsaved ``objects`` of ``model`` and sets their primary keys. On
-    PostgreSQL the keys are drawn from the table's sequence and the rows sent with
-    ``COPY`` (several times faster than ``INSERT`` for hundreds of thousands of rows);
-    elsewhere, ``bulk_create``. No signals, like ``bulk_create``: the caller computes what
-    follows a save (``actions/coverage.refresh``)."""
+    """Inserts unsaved ``objects`` of ``model`` and sets their primary keys: the keys are
+    drawn from the table's sequence and the rows sent with ``COPY`` (several times faster
+    than ``INSERT`` for hundreds of thousands of rows). No signals, like ``bulk_create``:
+    the caller records the change in its unit of work."""
     objects = list(objects)
     if not objects:
         return objects
-    if connection.vendor != "postgresql":
-        return model.objects.bulk_create(objects, batch_size=batch_size)
     meta = model._meta
     fields = [field for field in meta.concrete_fields]
     quote = connection.ops.quote_name
@@ -79,16 +73,9 @@ def insert_objects(model, objects, batch_size=2000):
 
 def insert_rows(model, fields, rows):
     """Inserts plain rows ``[(value, …)]`` into ``fields`` of ``model`` (a link table,
-    say), letting the database number them: ``COPY`` on PostgreSQL, ``bulk_create``
-    elsewhere."""
+    say), letting the database number them, with ``COPY``."""
     rows = list(rows)
     if not rows:
-        return
-    if connection.vendor != "postgresql":
-        attnames = [model._meta.get_field(name).attname for name in fields]
-        model.objects.bulk_create(
-            [model(**dict(zip(attnames, row, strict=True))) for row in rows], batch_size=BATCH * 2
-        )
         return
     quote = connection.ops.quote_name
     columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)

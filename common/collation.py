@@ -1,44 +1,53 @@
-"""French alphabetical order, the same on both databases and in Python.
+"""French alphabetical order, one mechanism on every PostgreSQL (with or without ICU) and
+in Python.
 
-« Caisse » comes before « COORACE » and « État » among the E: case and accents count only
-to separate otherwise equal words (« Ecole » < « école »). Names and titles are declared
-with ``db_collation=FRENCH``:
+« Caisse » comes before « COORACE » and « État » among the E: a name sorts by its
+**French key** — lower case, without accents, « œ » read « oe » — then by itself to
+separate otherwise equal names. PostgreSQL computes the key with ``french_key(text)``,
+an immutable SQL function made by migration ``actors/0011`` (``unaccent`` then ``lower``,
+compared byte by byte: ``COLLATE "C"``), so that it can be indexed; it needs no ICU and
+no French locale on the server (the private server of ``make test`` has neither).
 
-- on PostgreSQL, ``fr_icu`` is a copy of ``fr-x-icu``, the ICU French collation
-  PostgreSQL ships, made by migration ``actors/0008`` (SQLite's DDL does not quote a
-  collation's name, so it cannot contain a dash); the columns use it, so ``ORDER BY
-  name`` and its index are French;
-- on SQLite, a collation of the same name is registered on every connection (below), from
-  ``french_key``;
-- in Python (facets sorted by label, lists built in memory), sort with ``key=french_key``.
+- In queries: ``order_by(*french("name"))`` (or ``french("actor__name")``,
+  ``french("title", descending=True)``); the models' ``Meta.ordering`` and the admin use
+  the same expressions, and functional indexes on ``french_key(name)`` serve the long lists.
+- In Python (facets sorted by label, lists built in memory): ``key=french_key``.
 """
 
 import unicodedata
 
-from django.db.backends.signals import connection_created
+from django.db.models import F, Func, TextField
 
-FRENCH = "fr_icu"
+SQL_FUNCTION = "french_key"
+CREATE_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION {SQL_FUNCTION}(value text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$ SELECT lower(public.unaccent('public.unaccent'::regdictionary, value)) COLLATE "C" $$;
+"""
+DROP_FUNCTION = f"DROP FUNCTION IF EXISTS {SQL_FUNCTION}(text);"
+
+
+class FrenchKey(Func):
+    """``french_key(field)``: what a name sorts by."""
+
+    function = SQL_FUNCTION
+    arity = 1
+    output_field = TextField()
+
+
+def french(field, descending=False):
+    """The ``order_by`` terms that sort ``field`` (a name or a path) in French order."""
+    key, value = FrenchKey(F(field)), F(field)
+    if descending:
+        return (key.desc(), value.desc())
+    return (key.asc(), value.asc())
 
 
 def french_key(text):
-    """A sort key close to ICU's French order: letters first (without case or accents),
-    then accents, then lower case before upper case."""
+    """The same order in Python: letters first (without case or accents), then accents,
+    then case."""
     text = text or ""
     decomposed = unicodedata.normalize("NFKD", text)
     letters = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     letters = letters.replace("œ", "oe").replace("æ", "ae")
     return (letters, text.casefold(), text.swapcase())
-
-
-def _compare(a, b):
-    key_a, key_b = french_key(a), french_key(b)
-    return (key_a > key_b) - (key_a < key_b)
-
-
-def register_on_sqlite(sender, connection, **kwargs):
-    if connection.vendor == "sqlite":
-        connection.connection.create_collation(FRENCH, _compare)
-
-
-def install():
-    connection_created.connect(register_on_sqlite, dispatch_uid="common.collation.french")

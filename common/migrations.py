@@ -1,19 +1,6 @@
-"""Migration operations that only PostgreSQL needs (text-search indexes, extensions).
-On SQLite they do nothing, so one migration history serves both databases."""
+"""Migration helpers."""
 
 from django.db import migrations
-
-
-class RunSQLOnPostgres(migrations.RunSQL):
-    """``RunSQL`` on PostgreSQL, nothing on other databases."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 def refuse_existing_violations(app_label, operations):

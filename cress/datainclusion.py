@@ -26,7 +26,9 @@ from rest_framework.response import Response
 
 from actions.models import ACTOR_DEFERRED, LIST_DEFERRED, Action, Programme
 from actors.models import Organisation, Territory, TerritoryKind
+from actors.search import DOCUMENT_FIELDS
 from common.api import UncheckedParametersSchema
+from common.collation import french
 
 SOURCE = "cress-basse-normandie"
 SCHEMA_NAME = "data·inclusion v1"
@@ -373,7 +375,7 @@ def service_record(action, request, departements):
 
 # --- views ------------------------------------------------------------------------------
 
-SEARCH = ("search_vector", "search_stems", "search_name_stems")
+SEARCH = DOCUMENT_FIELDS
 
 
 @extend_schema(
@@ -387,7 +389,7 @@ def structures(request):
     """Les acteurs publiés, au format « structure » du schéma data·inclusion v1 (une
     seule réponse, sans pagination)."""
     actors = (
-        Organisation.objects.actors().published().real().order_by("name", "pk")
+        Organisation.objects.actors().published().real().order_by(*french("name"), "pk")
         .select_related("parent", "commune__current")
         .defer("logo", "parent__logo", *(f"{related}{name}" for related in ("", "parent__", "commune__",
                "commune__current__") for name in SEARCH))

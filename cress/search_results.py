@@ -10,11 +10,10 @@ from django.urls import reverse
 
 from actions.models import Action, Programme
 from actors.models import Organisation, Territory
-from actors.search import extract, query_stems
+from actors.search import DOCUMENT_FIELDS, extract, query_stems
 from actors.search import search as search_documents
 
 LIMIT = 10
-SEARCH_FIELDS = ("search_vector", "search_stems", "search_name_stems")
 
 
 @dataclass
@@ -79,7 +78,7 @@ def _first(queryset, query):
 
 
 def _actors(query, wanted):
-    queryset = Organisation.objects.actors().published().defer(*SEARCH_FIELDS)
+    queryset = Organisation.objects.actors().published().defer(*DOCUMENT_FIELDS)
     count, rows = _first(queryset, query)
     places = Organisation.objects.territory_texts([o.pk for o in rows])
     results = [
@@ -94,7 +93,7 @@ def _actors(query, wanted):
 
 
 def _programmes(query, wanted):
-    queryset = Programme.objects.published().select_related("actor").defer(*SEARCH_FIELDS)
+    queryset = Programme.objects.published().select_related("actor").defer(*DOCUMENT_FIELDS)
     count, rows = _first(queryset, query)
     places = Programme.objects.territory_texts([p.pk for p in rows])
     results = [
@@ -109,7 +108,7 @@ def _programmes(query, wanted):
 
 
 def _actions(query, wanted):
-    queryset = Action.objects.published().select_related("programme__actor").defer(*SEARCH_FIELDS)
+    queryset = Action.objects.published().select_related("programme__actor").defer(*DOCUMENT_FIELDS)
     count, rows = _first(queryset, query)
     places = Action.objects.territory_texts([a.pk for a in rows])
     results = [
@@ -124,7 +123,7 @@ def _actions(query, wanted):
 
 
 def _partners(query, wanted):
-    queryset = Organisation.objects.partners().published().defer(*SEARCH_FIELDS)
+    queryset = Organisation.objects.partners().published().defer(*DOCUMENT_FIELDS)
     count, rows = _first(queryset, query)
     places = Organisation.objects.territory_texts([o.pk for o in rows])
     results = [
@@ -136,7 +135,7 @@ def _partners(query, wanted):
 
 
 def _territories(query):
-    queryset = Territory.objects.select_related("current", "parent").defer(*SEARCH_FIELDS)
+    queryset = Territory.objects.select_related("current", "parent").defer(*DOCUMENT_FIELDS)
     count, rows = _first(queryset, query)
     results = [
         Result(title=t.display_name, url=t.get_absolute_url(), kind=t.get_kind_display(),

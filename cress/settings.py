@@ -145,19 +145,21 @@ TEMPLATES = [
     },
 ]
 
+# PostgreSQL, the only engine. ``manage.py`` and the test suite start a private server
+# when DATABASE_URL is unset (common/localdb.py); a server process (gunicorn) must be given
+# one.
 _database_url = os.environ.get("DATABASE_URL", "").strip()
-if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # Short queries: PostgreSQL's JIT compiles for 80 ms to save less than that.
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
-else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": BASE_DIR / "db.sqlite3",
-        }
-    }
+if not _database_url:
+    raise ImproperlyConfigured(
+        "DATABASE_URL n'est pas défini : indiquez la base PostgreSQL "
+        "(postgres://utilisateur:motdepasse@hôte:5432/base). En local, « make run » et « .venv/bin/python "
+        "manage.py … » démarrent un PostgreSQL privé tout seuls."
+    )
+DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    raise ImproperlyConfigured("DATABASE_URL doit désigner une base PostgreSQL (postgres://…).")
+# Short queries: PostgreSQL's JIT compiles for 80 ms to save less than that.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache: Redis when REDIS_URL is set (shared by every worker and machine: the page

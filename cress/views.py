@@ -11,13 +11,12 @@ from django.views.decorators.http import require_GET
 from actions.models import Action, Programme
 from actors.filters import DEPARTEMENTS
 from actors.models import Organisation, Scope, Sector, Territory, TerritoryKind
-from actors.search import terms
+from actors.search import DOCUMENT_FIELDS, terms
+from common.collation import french
 from common.listing import paginate
 
 from . import accessibility, places, search_results
 from .datainclusion import UNFILLED_SERVICE_FIELDS, UNFILLED_STRUCTURE_FIELDS
-
-SEARCH_FIELDS = ("search_vector", "search_stems", "search_name_stems")
 
 
 def published_actors():
@@ -43,7 +42,7 @@ def departement_counts():
 
 def home(request):
     sector_counts = published_actors().count_by_vocabulary("sectors")
-    sectors = [s for s in Sector.objects.order_by("name") if sector_counts.get(s.slug)]
+    sectors = [s for s in Sector.objects.order_by(*french("name")) if sector_counts.get(s.slug)]
     for sector in sectors:
         sector.n = sector_counts[sector.slug]
     return render(
@@ -62,16 +61,16 @@ def home(request):
                 .filter(start_year__isnull=False)
                 .select_related("actor")
                 .defer(
-                    *SEARCH_FIELDS, "actor__search_vector", "actor__search_stems", "actor__search_name_stems"
+                    *DOCUMENT_FIELDS, *(f"actor__{name}" for name in DOCUMENT_FIELDS)
                 )
-                .order_by("-start_year", "title")[:5]
+                .order_by("-start_year", *french("title"))[:5]
             ),
             "recent_actions": list(
                 Action.objects.published()
                 .for_list()
                 .top_level()
                 .filter(first_year__isnull=False)
-                .order_by("-first_year", "title")[:5]
+                .order_by("-first_year", *french("title"))[:5]
             ),
         },
     )
@@ -91,7 +90,7 @@ def search(request):
 
 def territory_list(request):
     region = get_object_or_404(Territory, key=places.REGION_KEY)
-    communes = places.communes_with_content().select_related("current", "parent").order_by("name", "pk")
+    communes = places.communes_with_content().select_related("current", "parent").order_by(*french("name"), "pk")
     return render(
         request,
         "cress/territory_list.html",
@@ -116,7 +115,7 @@ def territory_detail(request, key):
     }
     historic = []
     if territory.kind in (TerritoryKind.COMMUNE, TerritoryKind.REGION):
-        historic = list(territory.historic.order_by("name")[:60])
+        historic = list(territory.historic.order_by(*french("name"))[:60])
     return render(
         request,
         "cress/territory_detail.html",
@@ -133,9 +132,9 @@ def territory_detail(request, key):
 
 def sector_detail(request, slug):
     sector = get_object_or_404(Sector, slug=slug)
-    actors = published_actors().with_sector(slug).order_by("name", "pk")
+    actors = published_actors().with_sector(slug).order_by(*french("name"), "pk")
     programmes = (
-        Programme.objects.published().with_sector(slug).select_related("actor").order_by("title", "pk")
+        Programme.objects.published().with_sector(slug).select_related("actor").order_by(*french("title"), "pk")
     )
     actions = (
         Action.objects.published().with_sector(slug).for_list()

@@ -21,12 +21,13 @@ from django.db.models import Max
 
 from actions import coverage
 from actors.models import Organisation, Status
+from actors.search import DOCUMENT_FIELDS
 
 from .duplicates import recording_paused
 from .models import DuplicatePair
 
 NOT_COPIED = {"id", "slug", "status", "created_at", "updated_at", "merged_into", "is_demo", "kind",
-              "search_vector", "search_stems", "search_name_stems", "logo", "logo_type"}  # fmt: skip
+              *DOCUMENT_FIELDS, "logo", "logo_type"}  # fmt: skip
 
 
 @dataclass

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from actors.models import Organisation
+from common.collation import french
 
 
 class ImportRecord(models.Model):
@@ -87,7 +88,7 @@ class DuplicatePair(models.Model):
     class Meta:
         verbose_name = "doublon probable"
         verbose_name_plural = "doublons probables"
-        ordering = ["-score", "first__name"]
+        ordering = ["-score", *french("first__name")]
         constraints = [
             models.UniqueConstraint(fields=["first", "second"], name="duplicate_pair_once"),
             models.CheckConstraint(condition=Q(first__lt=F("second")), name="duplicate_pair_ordered"),

@@ -35,6 +35,7 @@ from actors.models import (
     Sector,
     Status,
 )
+from common.collation import french
 
 from . import bulk
 from .widgets import (
@@ -332,7 +333,7 @@ class OrganisationMatcher(BaseInstanceLoader):
                     continue  # several establishments of one body: the next identifier decides
                 names = ", ".join(
                     f"« {o.name} » ({o.slug})"
-                    for o in Organisation.objects.filter(pk__in=found).order_by("name")[:5]
+                    for o in Organisation.objects.filter(pk__in=found).order_by(*french("name"))[:5]
                 )
                 raise ValidationError({field: f"Plusieurs organisations ont ce {name} : {names}."})
         return None

@@ -6,6 +6,7 @@ import tablib
 
 from actions.models import ProgrammeKind
 from actors.models import EssFamily, OrganisationKind, Public, Sector
+from common.collation import french
 
 from .resources import RESOURCES
 
@@ -80,9 +81,9 @@ def template_workbook():
         allowed.append(["famille de l'ESS", value])
     for value in ProgrammeKind.labels:
         allowed.append(["type (programmes)", value])
-    for name in Sector.objects.order_by("name").values_list("name", flat=True):
+    for name in Sector.objects.order_by(*french("name")).values_list("name", flat=True):
         allowed.append(["secteurs", name])
-    for name in Public.objects.order_by("name").values_list("name", flat=True):
+    for name in Public.objects.order_by(*french("name")).values_list("name", flat=True):
         allowed.append(["publics", name])
     book.add_sheet(allowed)
     return book.export("xlsx")

@@ -9,7 +9,7 @@ from import_export import widgets
 
 from actors.dates import format_partial_date, parse_partial_date
 from actors.models import COMMUNE_KINDS, Territory, TerritoryKind
-from actors.search import fold
+from actors.search import DOCUMENT_FIELDS, fold
 
 SEPARATORS = re.compile(r"\s*[|;]\s*")
 KEYED = re.compile(r"^(?P<name>.*?)\s*\((?P<key>[\w-]+)\)$")
@@ -101,9 +101,7 @@ class Lookups:
     def territories(self):
         if self._territories is None:
             by_key, by_code, by_name, by_postcode = {}, {}, {}, {}
-            rows = Territory.objects.select_related("current", "parent").defer(
-                "search_vector", "search_stems", "search_name_stems"
-            )
+            rows = Territory.objects.select_related("current", "parent").defer(*DOCUMENT_FIELDS)
             for territory in rows:
                 by_key[territory.key] = territory
                 by_code.setdefault(territory.code, []).append(territory)

@@ -14,6 +14,7 @@ from django.core.cache import cache
 
 from actors.models import Sector
 from actors.validators import validate_postcode, validate_rna, validate_siren, validate_siret
+from common.collation import french
 
 from .models import Kind, Suggestion
 
@@ -98,7 +99,7 @@ class CorrectionForm(Defended):
 
 class ListingForm(Defended):
     sectors = forms.ModelMultipleChoiceField(
-        label="Secteurs (facultatif)", queryset=Sector.objects.order_by("name"), required=False,
+        label="Secteurs (facultatif)", queryset=Sector.objects.order_by(*french("name")), required=False,
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
 

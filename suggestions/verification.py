@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actors.models import Organisation
+from common.collation import french
 
 SALT = "suggestions.verification"
 
@@ -55,7 +56,7 @@ def due():
         .exclude(email="")
         .stale()
         .exclude(verification_requested_at__gt=asked_recently)
-        .order_by("name", "pk")
+        .order_by(*french("name"), "pk")
     )
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from actors.models import Organisation, Sector
-from common.collation import french_key
+from common.collation import french, french_key
 from tests.factories import OrganisationFactory
 
 NAMES = ["Zèbre solidaire", "COORACE test", "État civil solidaire", "Caisse test", "Elan test", "école du quartier",
@@ -28,7 +28,7 @@ def named(db):
 @pytest.mark.django_db
 def test_the_database_orders_names_the_french_way(named):
     assert list(
-        Organisation.objects.filter(name__in=NAMES).order_by("name").values_list("name", flat=True)
+        Organisation.objects.filter(name__in=NAMES).order_by(*french("name")).values_list("name", flat=True)
     ) == (FRENCH_ORDER)
 
 

@@ -10,7 +10,8 @@ class Migration(migrations.Migration):
         ('actors', '0008_french_collation'),
     ]
 
-    operations = [
+    # The state only (see actors/0008): new databases never ask for ICU.
+    operations = [migrations.SeparateDatabaseAndState(state_operations=[
         migrations.AlterField(
             model_name='action',
             name='title',
@@ -26,4 +27,4 @@ class Migration(migrations.Migration):
             name='title',
             field=models.CharField(db_collation='fr_icu', max_length=250, verbose_name='titre'),
         ),
-    ]
+    ])]

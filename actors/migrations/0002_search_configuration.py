@@ -1,6 +1,5 @@
-"""PostgreSQL only: the ``unaccent`` and ``pg_trgm`` extensions and a French text-search
-configuration that ignores accents (``fr_unaccent``), used by ``actors/search.py``.
-Does nothing on SQLite, whose search fallback needs no set-up."""
+"""The ``unaccent`` and ``pg_trgm`` extensions and a French text-search configuration that
+ignores accents (``fr_unaccent``), used by ``actors/search.py``."""
 
 from django.db import migrations
 
@@ -18,17 +17,7 @@ END $$;
 DROP = "DROP TEXT SEARCH CONFIGURATION IF EXISTS fr_unaccent;"
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
-
-
 class Migration(migrations.Migration):
     dependencies = [("actors", "0001_initial")]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [migrations.RunSQL(CREATE, DROP)]

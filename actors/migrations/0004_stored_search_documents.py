@@ -3,8 +3,6 @@
 import django.contrib.postgres.search
 from django.db import migrations, models
 
-from common.migrations import RunSQLOnPostgres
-
 
 class Migration(migrations.Migration):
 
@@ -43,11 +41,11 @@ class Migration(migrations.Migration):
             name='search_vector',
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True, verbose_name='document de recherche'),
         ),
-        RunSQLOnPostgres(
+        migrations.RunSQL(
             "CREATE INDEX actors_organisation_search_gin ON actors_organisation USING gin (search_vector);",
             "DROP INDEX IF EXISTS actors_organisation_search_gin;",
         ),
-        RunSQLOnPostgres(
+        migrations.RunSQL(
             "CREATE INDEX actors_territory_search_gin ON actors_territory USING gin (search_vector);",
             "DROP INDEX IF EXISTS actors_territory_search_gin;",
         ),

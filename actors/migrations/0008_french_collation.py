@@ -2,8 +2,6 @@
 
 from django.db import migrations, models
 
-from common.migrations import RunSQLOnPostgres
-
 
 class Migration(migrations.Migration):
 
@@ -12,12 +10,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # French order (common/collation.py): PostgreSQL's ICU French collation, under a name
-        # SQLite can also register.
-        RunSQLOnPostgres(
-            'CREATE COLLATION IF NOT EXISTS fr_icu FROM "fr-x-icu"',
-            'DROP COLLATION IF EXISTS fr_icu',
-        ),
+        # This migration once made ``fr_icu``, a copy of ICU's French collation, for these
+        # columns; French order is now a key that needs no ICU (common/collation.py,
+        # migration 0011). Only the state is kept, so that new databases never ask for ICU.
+        migrations.SeparateDatabaseAndState(state_operations=[
         migrations.AlterField(
             model_name='organisation',
             name='name',
@@ -38,4 +34,5 @@ class Migration(migrations.Migration):
             name='name',
             field=models.CharField(db_collation='fr_icu', db_index=True, max_length=120, verbose_name='nom'),
         ),
+        ]),
     ]

@@ -3,7 +3,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from common.migrations import RunSQLOnPostgres, refuse_existing_violations
+from common.migrations import refuse_existing_violations
 
 CONSTRAINTS = [
     migrations.AddConstraint(
@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
         refuse_existing_violations("actors", CONSTRAINTS),
         *CONSTRAINTS,
         # Likely duplicates of one organisation (actors/duplicates.py): ``name % 'other'``.
-        RunSQLOnPostgres(
+        migrations.RunSQL(
             "CREATE INDEX IF NOT EXISTS organisation_name_trgm ON actors_organisation "
             "USING gin (name gin_trgm_ops)",
             "DROP INDEX IF EXISTS organisation_name_trgm",

@@ -17,7 +17,9 @@ PRINT_SETTINGS = (
 
 
 def run(code_or_args, **env):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    """A fresh process with the given environment (no DJANGO_* variable of this run's),
+    on this run's PostgreSQL unless ``DATABASE_URL`` is given."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     environment.update(DJANGO_SETTINGS_MODULE="cress.settings", **env)
     args = (
         [sys.executable, "-c", code_or_args]
@@ -30,10 +32,10 @@ def run(code_or_args, **env):
 
 
 def test_defaults_are_safe_and_french():
-    result = run(PRINT_SETTINGS, DATABASE_URL="", DJANGO_SECRET_KEY="k" * 60)
+    result = run(PRINT_SETTINGS, DJANGO_SECRET_KEY="k" * 60)
     values = json.loads(result.stdout)
     assert values == {
-        "engine": "django.db.backends.sqlite3",
+        "engine": "django.db.backends.postgresql",
         "debug": False,
         "hosts": ["localhost", "127.0.0.1", "[::1]"],
         "lang": "fr-fr",
@@ -41,7 +43,16 @@ def test_defaults_are_safe_and_french():
     }
 
 
-def test_database_url_switches_to_postgresql_and_hosts_are_read():
+@pytest.mark.parametrize("address", ["", "sqlite:///db.sqlite3", "mysql://u:p@127.0.0.1/x"])
+def test_a_server_process_needs_a_postgresql_address(address):
+    """PostgreSQL is the only engine: settings read without one (gunicorn, say) stop with
+    a French sentence, never fall back to another engine."""
+    result = run(PRINT_SETTINGS, DATABASE_URL=address, DJANGO_SECRET_KEY="k" * 60)
+    assert result.returncode != 0 and not result.stdout
+    assert "DATABASE_URL" in result.stderr and "PostgreSQL" in result.stderr
+
+
+def test_the_database_address_and_hosts_are_read():
     result = run(
         PRINT_SETTINGS,
         DATABASE_URL="postgres://u:p@127.0.0.1:5432/x",
@@ -106,8 +117,7 @@ Client().get("/nulle-part/")
 
 
 def test_one_log_line_per_event_in_debug():
-    result = run(LOG_ONE_404, DJANGO_DEBUG="1", DJANGO_ALLOWED_HOSTS="testserver",
-                 DATABASE_URL="sqlite:///:memory:")  # fmt: skip
+    result = run(LOG_ONE_404, DJANGO_DEBUG="1", DJANGO_ALLOWED_HOSTS="testserver")
     assert result.stderr.count("Not Found: /nulle-part/") == 1, result.stderr
 
 
