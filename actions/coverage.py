@@ -17,27 +17,24 @@ Pages, filters, facet counts, the API, CSV, data·inclusion, JSON-LD, the sitema
 territory pages and search all read these stored values (``CoverageQuerySet``), and
 nothing else re-implements the rule.
 
-**When it runs.** ``connect()`` (called by ``ActionsConfig.ready``) hooks ``refresh`` to
-every save and delete of an organisation, programme or action and to every change of
-their territories, sectors and publics — so admin forms, inlines, the shell and the
-loader cannot forget it. Bulk writes that skip signals (``bulk_create``, the demo-data
-generator, imports) call ``refresh`` themselves. Inside ``deferred()`` the refreshes wait
-and run once, at the end, for every actor touched. ``manage.py rebuild_coverage``
-recomputes everything; after ``migrate``, items never computed are computed.
+**When it runs.** ``follow`` is the first follower of the unit of work
+(``common/changes.py``): at the end of every unit it refreshes the actors of every
+organisation, programme and action saved, deleted or re-related in it — once, whatever
+the number of rows and relations (admin forms and inlines, bulk actions, imports, merges,
+the loader, the generator). ``manage.py rebuild_coverage`` recomputes everything; after
+``migrate``, items never computed are computed.
 
 Only the differences are written, and ``updated_at`` (« modifié le ») is never touched:
 recomputing coverage is not an edit.
 """
 
-import threading
-from contextlib import contextmanager
-
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 
 from actors.models import Organisation
 from common.bulk import insert_rows
+from common.changes import follower
 from common.iterables import batched
 
 from . import documents
@@ -45,8 +42,6 @@ from .models import Action, Inheritance, Programme
 
 DIMENSIONS = ("territories", "sectors", "publics")
 BATCH = 500
-
-_state = threading.local()
 
 
 # --- the rule --------------------------------------------------------------------------
@@ -182,43 +177,9 @@ def _refresh_batch(actor_ids):
 def refresh(actor_ids):
     """Computes and stores the coverage of every programme and action of these actors."""
     ids = sorted({pk for pk in actor_ids if pk is not None})
-    if not ids or getattr(_state, "suspended", False):
-        return
-    pending = getattr(_state, "pending", None)
-    if pending is not None:
-        pending.update(ids)
-        return
     with transaction.atomic():
         for batch in batched(ids, BATCH):
             _refresh_batch(list(batch))
-
-
-@contextmanager
-def deferred():
-    """Within this block, refreshes wait; they run once, at its end, for every actor
-    touched (the loader, imports and merges write many rows at once)."""
-    if getattr(_state, "pending", None) is not None:
-        yield  # nested: the outermost block refreshes
-        return
-    _state.pending = set()
-    try:
-        yield
-        pending = _state.pending
-    finally:
-        _state.pending = None
-    refresh(pending)
-
-
-@contextmanager
-def suspended():
-    """Within this block, saves do not refresh anything (a restore loads rows that carry
-    their derived values; ``rebuild()`` follows)."""
-    previous = getattr(_state, "suspended", False)
-    _state.suspended = True
-    try:
-        yield
-    finally:
-        _state.suspended = previous
 
 
 def rebuild():
@@ -247,40 +208,22 @@ def refresh_never_computed():
 # --- when it runs ----------------------------------------------------------------------
 
 
-def _actor_of(instance):
-    if isinstance(instance, Organisation):
-        return instance.pk
-    if isinstance(instance, Programme):
-        return instance.actor_id
-    if isinstance(instance, Action):
-        return Programme.objects.filter(pk=instance.programme_id).values_list("actor_id", flat=True).first()
-    return None
-
-
-def _on_save(sender, instance, raw=False, **kwargs):
-    if not raw:
-        refresh([_actor_of(instance)])
-
-
-def _on_delete(sender, instance, **kwargs):
-    actor_id = _actor_of(instance)
-    if actor_id and Organisation.objects.filter(pk=actor_id).exists():
-        refresh([actor_id])
-
-
-def _on_m2m(sender, instance, action, reverse, model, pk_set, **kwargs):
-    if action not in ("post_add", "post_remove", "post_clear"):
+@follower("couverture et documents de recherche", order=10)
+def follow(changes):
+    """The follower of a unit of work: refreshes the actors its changes touch."""
+    if changes.rebuild:
+        rebuild()
         return
-    if not reverse:
-        refresh([_actor_of(instance)])
-    elif pk_set:  # e.g. sector.organisations.add(...): the changed items are in pk_set
-        items = model.objects.filter(pk__in=pk_set)
-        if model is Organisation:
-            refresh(pk_set)
-        elif model is Programme:
-            refresh(items.values_list("actor_id", flat=True))
-        elif model is Action:
-            refresh(items.values_list("programme__actor_id", flat=True))
+    actor_ids = set(changes.pks(Organisation))
+    programmes, actions = changes.pks(Programme), changes.pks(Action)
+    if programmes:
+        actor_ids |= set(Programme.objects.filter(pk__in=programmes).values_list("actor_id", flat=True))
+    if actions:
+        actor_ids |= set(Action.objects.filter(pk__in=actions).values_list("programme__actor_id", flat=True))
+    for model in (Programme, Action):  # deleted: their actor, as the row said
+        actor_ids |= {instance.actor_id for instance in changes.deleted.get(model, ())}
+    deleted = {instance.pk for instance in changes.deleted.get(Organisation, ())}
+    refresh(actor_ids - deleted)
 
 
 def _after_migrate(sender, using, **kwargs):
@@ -289,14 +232,4 @@ def _after_migrate(sender, using, **kwargs):
 
 
 def connect():
-    for model in (Organisation, Programme, Action):
-        post_save.connect(_on_save, sender=model, dispatch_uid=f"coverage-save-{model.__name__}")
-        for dimension in DIMENSIONS:
-            m2m_changed.connect(
-                _on_m2m,
-                sender=model._meta.get_field(dimension).remote_field.through,
-                dispatch_uid=f"coverage-m2m-{model.__name__}-{dimension}",
-            )
-    for model in (Programme, Action):
-        post_delete.connect(_on_delete, sender=model, dispatch_uid=f"coverage-delete-{model.__name__}")
     post_migrate.connect(_after_migrate, dispatch_uid="coverage-after-migrate")

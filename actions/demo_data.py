@@ -10,8 +10,8 @@ Everything is marked: ``Organisation.is_demo`` (programmes and actions follow th
 actor), names start with « Démo · », pages say it, open-data exports (data·inclusion,
 sitemap, feed) leave it out. ``delete()`` removes it all, and only it.
 
-Rows are written in bulk, chunk by chunk; coverage and search documents are computed by
-``coverage.refresh`` — the same code path as every save.
+Rows are written in bulk, chunk by chunk; each chunk is one unit of work
+(``common/changes.py``): coverage and search documents follow it as they follow every save.
 """
 
 import random
@@ -30,10 +30,9 @@ from actors.models import (
     Territory,
     TerritoryKind,
 )
+from common import changes
 from common.bulk import insert_objects, insert_rows
-from common.cache import bump
 
-from . import coverage
 from .models import Action, Event, KeyFigure, Partnership, Programme, ProgrammeKind, Quote, Role
 
 PREFIX = "Démo · "
@@ -162,7 +161,6 @@ def generate(actors, seed=1, start=None, stdout=None, workers=3):
             if stdout is not None:
                 stdout.write(f"  {written} / {actors} acteurs")
     analyze()
-    bump()  # bulk writes send no signal: make every cached page stale
     return written
 
 
@@ -195,7 +193,7 @@ def _partners(seed, count, places):
             summary="Partenaire fictif de démonstration.", source="Données de démonstration (generate_demo_data)",
         ))  # fmt: skip
     created = _bulk(Organisation, new)
-    coverage.refresh([o.pk for o in created])
+    changes.saved(Organisation, [o.pk for o in created])
     return existing + [o.pk for o in created]
 
 
@@ -271,7 +269,7 @@ def _chunk(start, size, seed, places, sectors, publics, partners):
         Partnership(organisation_id=rng.choice(partners), programme=programme, role=rng.choice(ROLES))
         for programme in programmes
     ])  # fmt: skip
-    coverage.refresh([actor.pk for actor in actors])
+    changes.saved(Organisation, [actor.pk for actor in actors])
 
 
 def _delete(model, **lookups):
@@ -316,5 +314,5 @@ def delete():
     Organisation.objects.filter(parent__is_demo=True, is_demo=False).update(parent=None)
     removed["organisations"] = _delete(Organisation, is_demo=True)
     assert not Organisation.objects.filter(demo).exists()
-    bump()
+    changes.bulk_removed()
     return removed

@@ -13,7 +13,7 @@ figures).
   after listing every change. Rows staff added are kept.
 
 Every object is validated (``full_clean``) before it is saved; the coverage of what was
-loaded is computed once, at the end (``actions/coverage.py``).
+loaded is computed once, at the end (one unit of work: ``common/changes.py``).
 """
 
 import json
@@ -25,8 +25,8 @@ from django.conf import settings
 from django.db import transaction
 
 from actors.models import Organisation, Public, Sector, Status, Territory
+from common.changes import content_changes
 
-from . import coverage
 from .models import Action, Event, KeyFigure, Partnership, Programme, Quote
 
 CONTENT_PATH = Path(settings.BASE_DIR) / "fixtures" / "directory.json"
@@ -150,7 +150,7 @@ class ContentLoader:
     def load(self, confirm=None):
         """Loads (or resets) everything; ``confirm(report)`` is asked before a reset is
         kept: when it returns False, nothing is written."""
-        with coverage.deferred():
+        with content_changes(reason=self.reason):
             for model, key in ((Sector, "sectors"), (Public, "publics")):
                 for item in self.data[key]:
                     self.sync(model, {"slug": item["slug"]}, {"name": item["name"]}, label=item["name"])

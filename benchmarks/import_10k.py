@@ -85,11 +85,11 @@ def measure(content, dry_run):
 
 def cleanup():
     """Removes what a run created (and what an interrupted run left)."""
-    from actions import coverage
+    from common.changes import content_changes
     from imports.models import DuplicatePair
 
     created = Organisation.objects.filter(source=SOURCE)
-    with coverage.suspended():
+    with content_changes(reason="Nettoyage de la mesure d'import"):
         DuplicatePair.objects.filter(first__source=SOURCE).delete()
         DuplicatePair.objects.filter(second__source=SOURCE).delete()
         Organisation.history.filter(source=SOURCE).delete()

@@ -1,8 +1,8 @@
 """The content version and the cache of public pages.
 
 **Content version.** One counter, in the shared cache, that every change of content
-bumps (``bump``: connected to the saves and deletions of content models in
-``cress/apps.py``; bulk writers call it themselves). Cached answers are stored under the
+bumps once per unit of work (``follow``, the last follower of ``common/changes.py``).
+Cached answers are stored under the
 version they were computed for, so an edit makes every older answer unreachable at once:
 an editor sees their change on the public page immediately, on every worker and machine.
 
@@ -16,12 +16,13 @@ someone logged in; the admin is never cached.
 """
 
 import hashlib
-import threading
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+
+from .changes import follower
 
 VERSION_KEY = "contenu:version"
 PAGE_TIMEOUT = 60 * 60
@@ -39,35 +40,17 @@ def content_version():
     return version
 
 
-_bumps = threading.local()
-
-
-class bumps_grouped:
-    """Within this block, content changes bump the version once, at the end (an import
-    saves thousands of rows: one bump, not one per row and relation)."""
-
-    def __enter__(self):
-        self.outer = getattr(_bumps, "pending", None) is not None
-        if not self.outer:
-            _bumps.pending = False
-
-    def __exit__(self, *exc):
-        if self.outer:
-            return
-        pending, _bumps.pending = _bumps.pending, None
-        if pending:
-            bump()
-
-
-def bump(*args, **kwargs):
-    """Makes every cached answer stale (a signal receiver, or called directly)."""
-    if getattr(_bumps, "pending", None) is not None:
-        _bumps.pending = True
-        return
+def bump():
+    """Makes every cached answer stale."""
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # no version yet (or the cache lost it)
         cache.set(VERSION_KEY, int(time.time() * 1000), timeout=None)
+
+
+@follower("version du cache", order=90)
+def follow(changes):
+    bump()
 
 
 def digest(text):

@@ -122,6 +122,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Every request that may write is one unit of work (common/changes.py): what follows its
+    # changes runs once, after the view, with the user and the reason in the history.
+    "common.changes.ContentChangesMiddleware",
     # Last: counts failed admin logins (the admin door).
     "axes.middleware.AxesMiddleware",
 ]
@@ -293,7 +296,11 @@ LOGGING = {
     "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True}},
 }
 
-# The directory itself. One page size for every list, page and API answer.
+# The directory itself. The apps whose models are the published content: a change of one
+# goes through the unit of work (common/changes.py: coverage, search documents,
+# duplicates, the cache version, the history's reason).
+DIRECTORY_CONTENT_APPS = ("actors", "actions")
+# One page size for every list, page and API answer.
 DIRECTORY_PAGE_SIZE = 20
 # Anonymous visitors' pages from the shared cache (common/cache.py); the test suite turns it
 # off except in the tests of the cache itself.

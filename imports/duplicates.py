@@ -1,29 +1,22 @@
-"""The stored list of likely duplicate pairs, kept from the rule of ``actors/duplicates.py``:
-on every save of an organisation (signal), on every imported row, and by the command
-``find_duplicates`` for what was there before."""
+"""The stored list of likely duplicate pairs, kept from the rule of ``actors/duplicates.py``
+by ``follow``, a follower of the unit of work (``common/changes.py``): once per unit, for
+every organisation it saved (a form, an import of thousands of rows, a merge); and by the
+command ``find_duplicates`` for what was there before. An import reads what was found
+(``changes.results``) to warn on its lines."""
 
-import threading
-
-from django.db.models.signals import post_save
-from django.dispatch import receiver
-
-from actors.duplicates import likely_duplicates
+from actors.duplicates import likely_duplicates, likely_duplicates_many
 from actors.models import Organisation
+from common.changes import follower
+from common.iterables import batched
 
 from .models import DuplicatePair
 
-_state = threading.local()
-
-
-class recording_paused:
-    """Within this block saves do not look for duplicates (an import does it per row)."""
-
-    def __enter__(self):
-        self.previous = getattr(_state, "paused", False)
-        _state.paused = True
-
-    def __exit__(self, *exc):
-        _state.paused = self.previous
+NAME = "doublons probables"
+# Up to this many organisations, each is compared through the trigram index; beyond, all at
+# once in memory (actors/duplicates.py: the same rule, cheaper for a file).
+ONE_BY_ONE = 20
+# What the rule compares: a save that wrote none of these (a status, a date) finds nothing new.
+COMPARED = ("name", "siret", "siren", "rna", "commune", "merged_into")
 
 
 def record(organisation, duplicates):
@@ -55,8 +48,24 @@ def refresh(organisation):
     return found
 
 
-@receiver(post_save, sender=Organisation, dispatch_uid="imports.record_duplicates")
-def record_on_save(sender, instance, raw=False, **kwargs):
-    if raw or getattr(_state, "paused", False) or instance.is_demo:
+@follower(NAME, order=20, previews=True)
+def follow(changes):
+    """Finds and stores the likely duplicates of the organisations the unit saved
+    (demonstration data and merged organisations aside): {pk: [Duplicate]} in
+    ``changes.results[NAME]``."""
+    pks = changes.pks(Organisation)
+    if not pks or not changes.wrote_any(Organisation, COMPARED):
         return
-    refresh(instance)
+    organisations = [
+        organisation
+        for chunk in batched(sorted(pks), 5000)
+        for organisation in Organisation.objects.filter(
+            pk__in=chunk, merged_into__isnull=True, is_demo=False
+        ).select_related("commune")
+    ]
+    if len(organisations) <= ONE_BY_ONE:
+        found = {o.pk: likely_duplicates(o) for o in organisations}
+    else:
+        found = likely_duplicates_many(organisations)
+    record_many([(o, d) for o in organisations for d in found.get(o.pk, [])])
+    changes.results[NAME] = found

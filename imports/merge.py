@@ -19,11 +19,10 @@ from dataclasses import dataclass, field
 from django.db import models, transaction
 from django.db.models import Max
 
-from actions import coverage
 from actors.models import Organisation, Status
 from actors.search import DOCUMENT_FIELDS
+from common.changes import content_changes
 
-from .duplicates import recording_paused
 from .models import DuplicatePair
 
 NOT_COPIED = {"id", "slug", "status", "created_at", "updated_at", "merged_into", "is_demo", "kind",
@@ -88,7 +87,7 @@ def merge(keep, other):
         raise ValueError("L'une des deux organisations a déjà été fusionnée.")
     done = plan(keep, other)
     reason_kept = f"Fusion : « {other.name} » ({other.slug}) réunie ici"[:100]
-    with transaction.atomic(), coverage.deferred(), recording_paused():
+    with transaction.atomic(), content_changes(reason=reason_kept):
         copied = list(_copied_fields(keep, other))
         unique_values = {}
         for model_field in copied:

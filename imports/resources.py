@@ -498,8 +498,7 @@ class OrganisationResource(DirectoryResource):
             objects.clear()
             return
         try:
-            bulk.write(list(objects), created, self.written_fields, self.reason, user=self.user,
-                       check_duplicates=self.check_duplicates)  # fmt: skip
+            bulk.write(list(objects), created, self.written_fields, self.reason, user=self.user)
         except Exception as error:  # reported as the file's error; nothing will be kept
             self.failed = True
             self.handle_import_error(result, error, raise_errors)
@@ -518,8 +517,6 @@ class OrganisationResource(DirectoryResource):
 
     def bulk_delete(self, using_transactions, dry_run, raise_errors, result=None):
         pass  # an import never deletes
-
-    check_duplicates = True
 
 
 class ProgrammeResource(DirectoryResource):

@@ -7,8 +7,10 @@ sheet in **one transaction** — organisations first, so that programmes can nam
 of the same file — and returns a ``Report``. Nothing is written when the run is a dry run
 or when any line has an error: all or nothing.
 
-Derived values (coverage, search documents) are computed once, at the end, for every
-organisation touched (``actions.coverage.deferred``); a dry run computes none.
+The import is one unit of work of its own (``common/changes.py``): what follows its rows
+(coverage, search documents, likely duplicates, the cache) runs once, at the end, for
+every organisation touched; a simulation runs only the duplicate check, whose findings
+warn on the lines that wrote them.
 """
 
 import csv
@@ -21,10 +23,10 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import transaction
 from import_export.results import RowResult
 
-from actions import coverage
-from common.cache import bumps_grouped
+from actors.models import Organisation
+from common.changes import content_changes
 
-from .duplicates import recording_paused
+from . import duplicates
 from .resources import BY_SHEET, RESOURCES, OrganisationResource
 
 FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".ods": "ods"}
@@ -44,6 +46,7 @@ class Line:
     changes: list = field(default_factory=list)  # [(column, before, after)]
     errors: list = field(default_factory=list)  # [(column, message)]
     warnings: list = field(default_factory=list)
+    organisation: int | None = None  # the organisation the line wrote (its duplicates warn here)
 
     STATUS_LABELS = {
         "new": "création",
@@ -255,20 +258,34 @@ def run_import(name, content, dry_run=True, publish=False, kind=None, check_dupl
         report.errors.append(str(error))
         return report
 
-    guard = coverage.suspended() if dry_run else coverage.deferred()
+    # One unit of work of its own (common/changes.py), followed before the transaction ends:
+    # a simulation runs only the duplicate check (then everything is rolled back), an
+    # import everything that follows its rows, once.
     try:
-        with bumps_grouped(), transaction.atomic(), guard, recording_paused():
-            for resource_class, dataset in sheets:
-                resource = resource_class(publish=publish, file_name=report.file_name, user=user)
-                resource.check_duplicates = check_duplicates
-                report.sheets.append(_import_sheet(resource, dataset))
-                if report.has_errors:
-                    break
-            if dry_run or report.has_errors:
-                raise _Rollback  # leaves both blocks: rolled back, nothing refreshed
+        with transaction.atomic():
+            with content_changes(
+                reason=f"Import du fichier « {report.file_name} »", user=user, preview=dry_run, isolated=True,
+                skip=() if check_duplicates else (duplicates.NAME,),
+            ) as changes:  # fmt: skip
+                for resource_class, dataset in sheets:
+                    resource = resource_class(publish=publish, file_name=report.file_name, user=user)
+                    report.sheets.append(_import_sheet(resource, dataset))
+                    if report.has_errors:
+                        raise _Rollback  # leaves both blocks: rolled back, nothing followed
+            _warn_of_duplicates(report, changes.results.get(duplicates.NAME, {}))
+            if dry_run:
+                raise _Rollback
     except _Rollback:
         pass
     return report
+
+
+def _warn_of_duplicates(report, found):
+    """Each line that wrote an organisation warns of its likely duplicates."""
+    for sheet in report.sheets:
+        for line in sheet.lines:
+            if line.organisation is not None:
+                line.warnings += [d.message() for d in found.get(line.organisation, []) if not d.is_error]
 
 
 class _Rollback(Exception):
@@ -314,7 +331,8 @@ def _line(number, row_result, columns):
         if instance.pk and line.status != "invalid" and hasattr(instance, "get_absolute_url"):
             line.url = instance.get_absolute_url()
         line.changes = getattr(instance, "_import_changes", [])
-        line.warnings = getattr(instance, "_import_warnings", [])  # set after a batch is written
+        if isinstance(instance, Organisation) and instance.pk and line.status in ("new", "update"):
+            line.organisation = instance.pk
     if row_result.validation_error is not None:
         for attribute, errors in row_result.validation_error.message_dict.items():
             col = "" if attribute == NON_FIELD_ERRORS else columns.get(attribute, attribute)

@@ -26,7 +26,11 @@ REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 def _test_settings(settings):
     from django.core.cache import cache
 
-    cache.clear()  # each test starts with an empty local cache (counts, facets)
+    # Each test starts with an empty cache of its own process (counts, facets, the content
+    # version): the suite's workers never share one; the tests of the shared cache ask for
+    # Redis under keys of their own (``redis_cache``).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
     settings.DIRECTORY_PAGE_CACHE = False
     settings.STORAGES = {
         **settings.STORAGES,
@@ -53,13 +57,25 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_directory()
 
 
+def migration_data():
+    """What migrations write (the first synonym groups): a flush (a transactional or
+    live-server test) removes it, and pages count on it."""
+    import importlib
+
+    from django.apps import apps as registry
+
+    importlib.import_module("actors.migrations.0009_synonyms").add_first_groups(registry, None)
+
+
 @pytest.fixture
 def directory(db):
     """The real content, loaded by ``load_directory`` (the same command a user runs).
 
     Loaded once per database: later tests see it through their transaction rollback; a
-    flush (live-server tests) empties the database, and the next use loads it again."""
+    flush (live-server tests) empties the database, and the next use loads it again, with
+    what the migrations wrote."""
     if not Organisation.objects.filter(slug="coorace-basse-normandie").exists():
+        migration_data()
         load_directory()
 
 

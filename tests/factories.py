@@ -133,11 +133,10 @@ def bulk_actors(count, prefix="acteur-en-masse", places=(), sectors=(), actions_
                 network=None):  # fmt: skip
     """``count`` published actors, each with a programme and its actions (the second and
     later ones sub-items of the first), written in bulk (as an import would) with their
-    coverage computed by the same module as every save. ``places``/``sectors``: spread over
-    actors, programmes and actions; ``partner``: a partnership on each programme;
+    coverage computed by the unit of work, as for every save. ``places``/``sectors``: spread
+    over actors, programmes and actions; ``partner``: a partnership on each programme;
     ``network``: every actor's network."""
-    from actions import coverage
-    from common.cache import bump
+    from common import changes
 
     places, sectors = list(places), list(sectors)
 
@@ -180,6 +179,5 @@ def bulk_actors(count, prefix="acteur-en-masse", places=(), sectors=(), actions_
             Partnership(organisation=partner, programme=programme, role=Role.PARTNER)
             for programme in programmes
         )
-    coverage.refresh([actor.pk for actor in actors])
-    bump()  # bulk writes send no signal
+    changes.saved(Organisation, [actor.pk for actor in actors])  # bulk writes send no signal
     return actors

@@ -147,7 +147,7 @@ def snapshot():
     return result
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # leaves what migrations made (synonyms, groups)
+@pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_the_same_content_history_included(directory, tmp_path):
     Organisation.objects.filter(slug="uraf").update(status=Status.ARCHIVED)
     uraf = Organisation.objects.get(slug="uraf")

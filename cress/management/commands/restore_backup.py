@@ -2,8 +2,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from actions import coverage
-from common.cache import bump
+from common.changes import content_changes
 
 
 class Command(BaseCommand):
@@ -21,10 +20,11 @@ class Command(BaseCommand):
         enabled = getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
         settings.SIMPLE_HISTORY_ENABLED = False  # the history is in the file, not in this load
         try:
-            with coverage.suspended():
+            # One unit of work: the rows arrive as they were (raw saves are not followed one
+            # by one), then every derived value is rebuilt once and the cache made stale.
+            with content_changes(reason="Restauration d'une sauvegarde") as changes:
                 call_command("loaddata", *fichiers, verbosity=options["verbosity"])
+                changes.everything()
         finally:
             settings.SIMPLE_HISTORY_ENABLED = enabled
-        coverage.rebuild()
-        bump()
         self.stdout.write(self.style.SUCCESS("Sauvegarde restaurée ; couverture et recherche recalculées."))
