@@ -6,8 +6,8 @@
     .venv/bin/python benchmarks/lighthouse.py --url http://127.0.0.1:8000   # a site already running
 
 It builds the static files (``collectstatic``, production settings), creates a throwaway
-SQLite database under ``artifacts/lighthouse/`` (``migrate`` then ``load_directory``: the
-real content), serves the site with gunicorn on a free port of 127.0.0.1 (``DEBUG`` off,
+database ``annuaire_lighthouse`` (``migrate`` then ``load_directory``: the real content; on
+the private PostgreSQL unless ``DATABASE_URL`` names a server), serves the site with gunicorn on a free port of 127.0.0.1 (``DEBUG`` off,
 a random secret key, the local memory cache: ``REDIS_URL`` is unset), then runs the
 Lighthouse CLI (``tools/lighthouse``, exact version pinned) with Debian's Chromium
 (``/usr/bin/chromium``, or ``CHROME_PATH``) on the home page, the actor list and a
@@ -37,6 +37,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # common.localdb, run as a script
 PYTHON = sys.executable
 ARTIFACTS = ROOT / "artifacts" / "lighthouse"
 LIGHTHOUSE_DIR = ROOT / "tools" / "lighthouse"
@@ -119,12 +120,12 @@ def manage(env, *args):
 
 
 def prepare_database():
-    """A new SQLite database with the real content (load_directory)."""
+    """A new database with the real content (load_directory), on the server of
+    ``DATABASE_URL`` or the private PostgreSQL (``common/localdb.py``)."""
+    from common import localdb
+
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    database = ARTIFACTS / "site.sqlite3"
-    for leftover in ARTIFACTS.glob("site.sqlite3*"):
-        leftover.unlink()
-    url = f"sqlite:///{database}"  # the path is absolute: sqlite:////work/...
+    url = localdb.sibling("annuaire_lighthouse", fresh=True)
     env = site_env(url)
     manage(env, "migrate", "--no-input")
     manage(env, "load_directory")
@@ -439,7 +440,7 @@ def main():
     if options.url:
         base_url = options.url.rstrip("/")
     else:
-        print("Préparation : base SQLite jetable, fichiers statiques…", flush=True)
+        print("Préparation : base jetable, fichiers statiques…", flush=True)
         database_url = prepare_database()
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"

@@ -1,12 +1,12 @@
 """The directory's benchmark: one command, at 1,000, 10,000 and 100,000 actors.
 
-    .venv/bin/python benchmarks/run.py                       # PostgreSQL, the three sizes
-    .venv/bin/python benchmarks/run.py --sizes 1000 --database sqlite
+    .venv/bin/python benchmarks/run.py                       # the three sizes
+    .venv/bin/python benchmarks/run.py --sizes 1000
     .venv/bin/python benchmarks/run.py --sizes 100000 --mix 60 --connections 64   # the load run
 
 For each size it generates (or reuses) a database of that many synthetic actors
-(``generate_demo_data``, seed 1; PostgreSQL: ``annuaire_bench_<size>``, created with the
-``annuaire`` role; SQLite: ``artifacts/bench/<size>.sqlite3``), serves the site with
+(``generate_demo_data``, seed 1: ``annuaire_bench_<size>``, on the server of
+``DATABASE_URL``, else on the private PostgreSQL of ``common/localdb.py``), serves the site with
 gunicorn (2 workers, production settings, ``DEBUG`` off, the shared Redis cache) on
 127.0.0.1, then for each page type measures:
 
@@ -40,10 +40,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # common.localdb, run as a script
 PYTHON = sys.executable
 ARTIFACTS = ROOT / "artifacts" / "bench"
-PG_ADMIN = "postgres://annuaire:annuaire@127.0.0.1:5432/postgres"
-PG_URL = "postgres://annuaire:annuaire@127.0.0.1:5432/annuaire_bench_{size}"
 REDIS_URL = "redis://127.0.0.1:6379/14"
 PROFILE_SAMPLE = 200
 
@@ -123,19 +122,13 @@ def base_env(database_url):
     return env
 
 
-def prepare(database, size):
+def prepare(size):
     """The database for ``size`` actors: created, migrated, loaded, completed."""
-    if database == "postgres":
-        import psycopg
+    import psycopg
 
-        url = PG_URL.format(size=size)
-        with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
-            name = f"annuaire_bench_{size}"
-            if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-                connection.execute(f'CREATE DATABASE "{name}"')
-    else:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{ARTIFACTS / f'{size}.sqlite3'}"
+    from common import localdb
+
+    url = localdb.sibling(f"annuaire_bench_{size}")
     env = base_env(url)
     manage(env, "migrate", "--no-input")
     manage(env, "load_directory")
@@ -145,11 +138,8 @@ def prepare(database, size):
         started = time.monotonic()
         manage(env, "generate_demo_data", "--actors", str(size - count))
         generation = round(time.monotonic() - started, 1)
-    if database == "postgres":
-        import psycopg
-
-        with psycopg.connect(url, autocommit=True) as connection:
-            connection.execute("VACUUM ANALYZE")
+    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
     return url, generation
 
 
@@ -262,8 +252,8 @@ def static_path():
     return "/static/" + manifest["paths"]["css/site.css"]
 
 
-def measure(database, size, duration, connections, pages=()):
-    url, generation = prepare(database, size)
+def measure(size, duration, connections, pages=()):
+    url, generation = prepare(size)
     env = base_env(url)
     manage(env, "collectstatic", "--no-input")
     plan = {}
@@ -320,10 +310,10 @@ MIX = [
 ]  # fmt: skip
 
 
-def mixed_load(database, size, duration, connections):
+def mixed_load(size, duration, connections):
     """The load run: ``connections`` connections for ``duration`` seconds over a weighted
     mix of public pages (a thousand profiles among them)."""
-    url, generation = prepare(database, size)
+    url, generation = prepare(size)
     env = base_env(url)
     manage(env, "collectstatic", "--no-input")
     profiles = json.loads(run([PYTHON, "-c", QUERIES, "{}"], env=env).stdout)["profiles"]
@@ -377,7 +367,6 @@ def table(result):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
-    parser.add_argument("--database", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--duration", type=int, default=8, help="secondes de charge par type de page")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--mix", type=int, metavar="SECONDES",
@@ -391,21 +380,21 @@ def main():
     machine = {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
     results = {
         "date": time.strftime("%Y-%m-%d %H:%M"),
-        "database": options.database,
+        "database": "PostgreSQL",
         "machine": machine,
         "runs": [],
     }
     for size in options.sizes:
-        print(f"== {size} acteurs ({options.database})", flush=True)
+        print(f"== {size} acteurs", flush=True)
         if options.mix:
-            result = mixed_load(options.database, size, options.mix, options.connections)
+            result = mixed_load(size, options.mix, options.connections)
             results["runs"].append(result)
             print(json.dumps(result, ensure_ascii=False), flush=True)
             continue
-        result = measure(options.database, size, options.duration, options.connections, options.pages)
+        result = measure(size, options.duration, options.connections, options.pages)
         results["runs"].append(result)
         print(table(result), flush=True)
-    output = options.output or ARTIFACTS / f"{time.strftime('%Y%m%d-%H%M')}-{options.database}.json"
+    output = options.output or ARTIFACTS / f"{time.strftime('%Y%m%d-%H%M')}.json"
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps(results, ensure_ascii=False, indent=2))
     print(f"Résultats : {output}")

@@ -77,3 +77,21 @@ def ensure(data_dir=DATA_DIR):
     address = url(server.get_postmaster_info().socket_dir)
     os.environ["DATABASE_URL"] = address
     return address
+
+
+def sibling(name, fresh=False):
+    """The address of database ``name`` on the server this process uses (``DATABASE_URL``'s,
+    else the private one), created if missing (``fresh``: dropped first): the benchmarks'
+    and Lighthouse's databases."""
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    address = ensure()
+    params = conninfo_to_dict(address.replace("postgres://", "postgresql://", 1))
+    with psycopg.connect(make_conninfo(**{**params, "dbname": "postgres"}), autocommit=True) as conn:
+        if fresh:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    head, _, _ = address.partition("?")[0].rpartition("/")
+    return f"{head}/{name}"

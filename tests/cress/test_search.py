@@ -1,4 +1,4 @@
-"""French, forgiving search: the same expected results on SQLite and PostgreSQL."""
+"""French, forgiving search: accents, case, stems, synonyms and ranking, on the stored documents."""
 
 import pytest
 

@@ -10,26 +10,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.servers.basehttp import WSGIServer
-from django.test.testcases import LiveServerThread
 
 from cress.accessibility import AXE_TAGS
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
-# The live server answers one request at a time. On SQLite, the test database lives in
-# memory and every server thread shares the test's one connection: with Chromium's
-# parallel requests (a page, its favicon, an autocomplete), a request thread could wait
-# forever for that connection inside a query that calls back into Python (the French
-# collation). One thread cannot wait for itself; Django's server then closes each
-# connection after its answer, so the browser never waits on a kept-alive one.
-class SingleThreadedServer(WSGIServer):
-    def __init__(self, *args, connections_override=None, **kwargs):
-        # LiveServerThread.run() already gives its own thread the test's connections.
-        super().__init__(*args, **kwargs)
-
-
-LiveServerThread.server_class = SingleThreadedServer
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
