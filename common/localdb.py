@@ -30,6 +30,7 @@ from urllib.parse import quote
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / ".postgres"
 DATABASE = "annuaire"
+_JOINED = "ANNUAIRE_PRIVATE_DB_HELD"  # set for the children of a process that holds the server
 # A throw-away cluster: speed over durability (a crash loses the last seconds of a laptop's
 # data, never production's).
 SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off", "jit": "off"}
@@ -56,8 +57,10 @@ def ensure(data_dir=DATA_DIR):
     """Sets ``DATABASE_URL`` to the private server (started if needed) unless it is set;
     returns the address in use."""
     given = os.environ.get("DATABASE_URL", "").strip()
-    if given:
-        return given
+    if given and quote(str(Path(data_dir)), safe="") not in given:
+        return given  # another server: not ours to start
+    if given and os.environ.get(_JOINED):
+        return given  # a child of the process that holds the server (xdist's workers, the reloader)
     try:
         with warnings.catch_warnings():  # platformdirs: « XDG_RUNTIME_DIR is not set » (its lock file)
             warnings.simplefilter("ignore")
@@ -75,7 +78,10 @@ def ensure(data_dir=DATA_DIR):
     server = get_server(data_dir, cleanup_mode="stop")
     _prepare(server)
     address = url(server.get_postmaster_info().socket_dir)
+    if given:  # one of this server's databases (a benchmark's): joined, not replaced
+        address = given
     os.environ["DATABASE_URL"] = address
+    os.environ[_JOINED] = "1"
     return address
 
 
