@@ -11,7 +11,6 @@ from django.db import models
 from django.db.models import F, Max, Q
 from django.urls import reverse
 
-from actors.dates import PeriodMixin, period_constraints
 from actors.models import (
     CoverageQuerySet,
     Organisation,
@@ -26,6 +25,8 @@ from actors.models import (
 )
 from actors.search import DOCUMENT_FIELDS, Searchable
 from common.collation import FrenchKey, french
+
+from .dates import PeriodMixin, period_constraints
 
 # What list pages never show: the stored search documents (large).
 LIST_DEFERRED = DOCUMENT_FIELDS

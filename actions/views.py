@@ -4,7 +4,6 @@ from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from actors.dates import PartialDate, format_period
 from actors.views import NearbyMixin, join_texts, territories_prefetch, vocabulary_of
 from common import structured_data
 from common.cache import cached
@@ -12,6 +11,7 @@ from common.collation import french
 from common.listing import DirectoryListView, paginate
 from common.redirects import redirect_moved
 
+from .dates import PartialDate, format_period
 from .filters import ActionFilterSet
 from .models import Action, Event, Inheritance, KeyFigure, Partnership, Programme, Role
 from .profile import attach_partners, partnerships_of

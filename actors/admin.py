@@ -1,8 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.forms.models import ALL_FIELDS
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -13,7 +12,6 @@ from common import changes, history
 from common.admin import ConcurrencyGuard, DashboardItem, HistoryAdmin, StaffAdmin, short_date
 from common.collation import FrenchKey, french
 
-from .dates import format_partial_date, parse_partial_date, period_errors
 from .duplicates import likely_duplicates
 from .extensions import organisation_inlines
 from .filters import DEPARTEMENTS
@@ -40,138 +38,6 @@ admin.site.index_title = "Contenus de l'annuaire"
 # The left-hand list of every model took a quarter of the screen, squeezing lists and
 # forms between two sidebars: the breadcrumbs and the home lead everywhere instead.
 admin.site.enable_nav_sidebar = False
-
-
-# --- Periods typed in French -------------------------------------------------------------
-
-
-class PartialDateField(forms.Field):
-    """A date as staff type it in French (« 14 décembre », « décembre 2006 », « depuis
-    2001 », « 17/01/2006 »…: ``actors.dates.parse_partial_date``), cleaned to
-    ``(PartialDate, since)``. ``side`` is ``"start"`` (« depuis » allowed) or ``"end"``."""
-
-    widget = forms.TextInput
-    stored_text = ""  # the stored date as the form shows it: read back without the year check
-
-    def __init__(self, *, side, **kwargs):
-        self.side = side
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def widget_attrs(self, widget):
-        attrs = {
-            "class": "vPartialDateField",
-            "maxlength": "60",
-            "autocomplete": "off",
-            "spellcheck": "false",
-        }
-        return {**super().widget_attrs(widget), **attrs}
-
-    def to_python(self, value):
-        text = str(value or "").strip()
-        if self.side == "start" and text.lower().startswith("jusqu"):
-            raise ValidationError("« jusqu'en … » s'écrit dans la fin de la période.", code="jusque-au-debut")
-        date, since = parse_partial_date(text, plausible=text != self.stored_text)
-        if since and self.side == "end":
-            raise ValidationError(
-                "« depuis » s'écrit dans le début ; la fin d'une période « depuis » reste vide.",
-                code="depuis-a-la-fin",
-            )
-        return date, since
-
-    def has_changed(self, initial, data):
-        try:
-            return self.to_python(initial) != self.to_python(data)
-        except ValidationError:
-            return True
-
-
-START_FIELDS = ("start_year", "start_month", "start_day", "since")
-END_FIELDS = ("end_year", "end_month", "end_day")
-
-
-class PeriodForm(forms.ModelForm):
-    """The start and end of a ``PeriodMixin`` model as two French texts, « Début » and
-    « Fin », stored at their precision in the seven columns (``start_year`` … ``since``).
-    A date that does not exist, or an end before the start, is refused next to its field,
-    and the form comes back with what was typed."""
-
-    period_start = PartialDateField(
-        side="start",
-        label="Début",
-        help_text="Par exemple « 17/01/2006 », « décembre 2006 », « 2006 », « 14 décembre », « depuis 2001 ».",
-    )
-    period_end = PartialDateField(side="end", label="Fin", help_text="Vide si toujours en cours ou inconnue.")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        stored = {
-            "period_start": format_partial_date(self.instance.start, self.instance.since),
-            "period_end": format_partial_date(self.instance.end),
-        }
-        for name, text in stored.items():
-            if self._meta.fields not in (None, ALL_FIELDS) and name not in self._meta.fields:
-                # Not shown: an empty value must not erase the stored date.
-                self.fields.pop(name, None)
-            elif name in self.fields:
-                self.initial.setdefault(name, text)
-                self.fields[name].stored_text = text  # saved again as is, even an unusual year
-
-    def _period_field(self, name):
-        """The field that shows the column (or side) ``name``: « Début » or « Fin »."""
-        side = "period_start" if name in ("start", *START_FIELDS) else "period_end"
-        return (
-            side
-            if side in self.fields
-            else next(n for n in ("period_start", "period_end") if n in self.fields)
-        )
-
-    def clean(self):
-        cleaned = super().clean()
-        shown = [name for name in ("period_start", "period_end") if name in self.fields]
-        if not shown or any(name not in cleaned for name in shown):
-            return cleaned  # no period in this form, or a date already refused
-        start, since = cleaned.get("period_start", (self.instance.start, self.instance.since))
-        end, _ = cleaned.get("period_end", (self.instance.end, False))
-        errors = period_errors(start, since, end)
-        for side, problems in errors.items():
-            self.add_error(self._period_field(side), problems)
-        if not errors:
-            instance = self.instance
-            instance.start_year, instance.start_month, instance.start_day = start.year, start.month, start.day
-            instance.since = since
-            instance.end_year, instance.end_month, instance.end_day = end.year, end.month, end.day
-        return cleaned
-
-    def add_error(self, field, error):
-        """The model's own checks (``clean_period``, constraints) name the columns: their
-        messages go to « Début » or « Fin »."""
-        if (
-            field is None
-            and hasattr(error, "error_dict")
-            and {"period_start", "period_end"} & set(self.fields)
-        ):
-            moved = {}
-            for name, problems in error.error_dict.items():
-                target = self._period_field(name) if name in (*START_FIELDS, *END_FIELDS) else name
-                moved.setdefault(target, []).extend(problems)
-            error = ValidationError(moved)
-        super().add_error(field, error)
-
-
-class PeriodAdmin:
-    """For the admin of a ``PeriodMixin`` model (and its inlines): the period as
-    « Début » and « Fin » (``PeriodForm``); read-only, the same French text."""
-
-    form = PeriodForm
-
-    @admin.display(description="début")
-    def period_start(self, obj):
-        return format_partial_date(obj.start, obj.since)
-
-    @admin.display(description="fin")
-    def period_end(self, obj):
-        return format_partial_date(obj.end)
 
 
 class DepartementFilter(admin.SimpleListFilter):

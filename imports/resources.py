@@ -23,8 +23,8 @@ from import_export.instance_loaders import BaseInstanceLoader
 from import_export.widgets import DateWidget as IsoDateWidget
 from import_export.widgets import ManyToManyWidget
 
+from actions.dates import PartialDate
 from actions.models import Action, Programme, ProgrammeKind
-from actors.dates import PartialDate
 from actors.models import (
     COMMUNE_KINDS,
     EssFamily,

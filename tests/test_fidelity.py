@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
+from actions.dates import Precision
 from actions.models import Action, Event, KeyFigure, Partnership, Programme, Quote
-from actors.dates import Precision
 from actors.models import Organisation, OrganisationKind, Status, Territory
 from tests.seed import SIX_ACTORS
 

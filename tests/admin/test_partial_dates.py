@@ -1,10 +1,10 @@
-"""A date typed in French, read at its real precision (actors/dates.py,
+"""A date typed in French, read at its real precision (actions/dates.py,
 ``parse_partial_date``), written back the same way (``format_partial_date``)."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from actors.dates import PartialDate, format_partial_date, parse_partial_date, period_errors
+from actions.dates import PartialDate, format_partial_date, parse_partial_date, period_errors
 
 
 @pytest.mark.parametrize(
@@ -136,7 +136,7 @@ def test_a_period_ends_after_it_starts_and_an_open_one_has_no_end(start, since, 
 
 def test_existing_behaviour_of_the_module_is_unchanged():
     """Other code reads ``PartialDate`` and ``format_period``: the additions change nothing."""
-    from actors.dates import format_period
+    from actions.dates import format_period
 
     assert PartialDate(2006, 12).errors() == []
     assert PartialDate(None, 12).errors() == ["Un mois sans année ni jour ne peut pas être enregistré."]

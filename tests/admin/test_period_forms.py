@@ -270,7 +270,7 @@ def test_a_form_that_shows_only_the_start_keeps_the_stored_end(directory):
     """``PeriodForm`` in a form listing « Début » alone: the end is neither erased nor asked."""
     from django.forms import modelform_factory
 
-    from actors.admin import PeriodForm
+    from actions.admin import PeriodForm
 
     programme = Programme.objects.get(slug="uraf-enquete-perte-d-autonomie")
     Programme.objects.filter(pk=programme.pk).update(end_year=2007)

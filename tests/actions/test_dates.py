@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from actors.dates import PartialDate, Precision, format_period
+from actions.dates import PartialDate, Precision, format_period
 from tests.factories import ProgrammeFactory
 
 
