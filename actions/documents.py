@@ -1,5 +1,5 @@
 """What the search documents of organisations, programmes and actions say (the
-mechanism that stores them is ``actors/search.py``). Written by ``coverage.refresh``,
+mechanism that stores them is ``common/search.py``). Written by ``coverage.refresh``,
 the one code path that runs on every save, inline save, import and generation.
 
 - An **actor**: its names (A); its sectors, publics and territories, and the titles of
@@ -13,7 +13,7 @@ the one code path that runs on every save, inline save, import and generation.
 """
 
 from actors.models import Organisation, Public, Sector, Territory
-from actors.search import write_documents
+from common.search import write_documents
 
 from .models import Action, Programme
 

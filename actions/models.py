@@ -23,8 +23,8 @@ from actors.models import (
     VisibilityQuerySet,
     history,
 )
-from actors.search import DOCUMENT_FIELDS, Searchable
 from common.collation import FrenchKey, french
+from common.search import DOCUMENT_FIELDS, Searchable
 
 from .dates import PeriodMixin, period_constraints
 

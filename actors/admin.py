@@ -11,6 +11,7 @@ from PIL import Image
 from common import changes, history
 from common.admin import ConcurrencyGuard, DashboardItem, HistoryAdmin, StaffAdmin, short_date
 from common.collation import FrenchKey, french
+from common.search import DOCUMENT_FIELDS
 
 from .duplicates import likely_duplicates
 from .extensions import organisation_inlines
@@ -25,7 +26,6 @@ from .models import (
     Synonym,
     Territory,
 )
-from .search import DOCUMENT_FIELDS
 
 LOGO_MAX_BYTES = 300_000
 LOGO_MAX_SIDE = 1200
@@ -134,7 +134,7 @@ class PublicAdmin(HistoryAdmin):
 
 @admin.register(Synonym)
 class SynonymAdmin(StaffAdmin, admin.ModelAdmin):
-    """The groups of words the search treats as one (actors/search.py). The model's name
+    """The groups of words the search treats as one (common/search.py). The model's name
     is a plural (« synonymes de recherche »): its titles are written whole."""
 
     add_title = "Ajouter un groupe de synonymes"

@@ -18,9 +18,9 @@ from drf_spectacular.utils import extend_schema_field
 
 from common.collation import french, french_key
 from common.filters import FacetedFilterSet, SortFilter
+from common.search import search
 
 from .models import DEPARTEMENTS, EssFamily, Organisation, Public, Sector, Territory
-from .search import search
 
 # The three départements of Basse-Normandie, the directory's territory.
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from common.collation import FrenchKey, french
+from common.search import DOCUMENT_FIELDS, Searchable, terms
 
-from .search import DOCUMENT_FIELDS, Searchable
 from .validators import validate_phone, validate_postcode, validate_rna, validate_siren, validate_siret
 
 
@@ -133,7 +133,7 @@ class TerritoryQuerySet(models.QuerySet):
     def find_communes(self, text):
         """Today's communes matching ``text``: an INSEE code, a postcode, or a name
         (case and accents free; a historic name gives its current commune)."""
-        from .search import fold
+        from common.search import fold
 
         text = text.strip()
         if text[:5].isalnum() and len(text) == 5 and (text.isdigit() or text[:2].upper() in ("2A", "2B")):
@@ -343,8 +343,9 @@ class Territory(Searchable):
 
 
 class Synonym(models.Model):
-    """A group of words the search treats as one (actors/search.py): a search for any of
-    them finds the others. Kept by staff in the admin."""
+    """A group of words the search treats as one (common/search.py, which reads them
+    through ``texts``, registered at start-up): a search for any of them finds the
+    others. Kept by staff in the admin."""
 
     terms = models.CharField(
         "mots équivalents",
@@ -364,9 +365,12 @@ class Synonym(models.Model):
     def __str__(self):
         return self.terms
 
-    def clean(self):
-        from .search import terms
+    @classmethod
+    def texts(cls):
+        """Every group's text, what ``common.search.synonym_groups`` reads."""
+        return list(cls.objects.values_list("terms", flat=True))
 
+    def clean(self):
         parts = [part.strip() for part in self.terms.split(",") if part.strip()]
         if len(parts) < 2:
             raise ValidationError(

@@ -27,8 +27,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from common.search import write_documents
+
 from .models import COMMUNE_KINDS, Territory, TerritoryKind
-from .search import write_documents
 
 PACKAGE = "@etalab/decoupage-administratif"
 PACKAGE_VERSION = "6.0.0"

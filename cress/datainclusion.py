@@ -26,9 +26,9 @@ from rest_framework.response import Response
 
 from actions.models import ACTOR_DEFERRED, LIST_DEFERRED, Action, Programme
 from actors.models import Organisation, Territory, TerritoryKind
-from actors.search import DOCUMENT_FIELDS
 from common.api import UncheckedParametersSchema
 from common.collation import french
+from common.search import DOCUMENT_FIELDS
 
 SOURCE = "cress-basse-normandie"
 SCHEMA_NAME = "data·inclusion v1"

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from actions.models import Action, Programme
 from actors.models import Organisation, Territory
-from actors.search import DOCUMENT_FIELDS, extract, query_stems
-from actors.search import search as search_documents
+from common.search import DOCUMENT_FIELDS, extract, query_stems
+from common.search import search as search_documents
 
 LIMIT = 10
 

@@ -20,8 +20,8 @@ from django.db import models, transaction
 from django.db.models import Max
 
 from actors.models import Organisation, Status
-from actors.search import DOCUMENT_FIELDS
 from common.changes import content_changes
+from common.search import DOCUMENT_FIELDS
 
 from .models import DuplicatePair
 

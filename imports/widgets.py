@@ -9,7 +9,7 @@ from import_export import widgets
 
 from actors.dates import format_partial_date, parse_partial_date
 from actors.models import COMMUNE_KINDS, Territory, TerritoryKind
-from actors.search import DOCUMENT_FIELDS, fold
+from common.search import DOCUMENT_FIELDS, fold
 
 SEPARATORS = re.compile(r"\s*[|;]\s*")
 KEYED = re.compile(r"^(?P<name>.*?)\s*\((?P<key>[\w-]+)\)$")

@@ -4,7 +4,7 @@ import pytest
 
 from actions.models import Action
 from actors.models import Organisation
-from actors.search import search
+from common.search import search
 
 ACTORS = Organisation.objects.actors
 ACTOR_QUERIES = [

@@ -3,8 +3,9 @@
 Case and accents never matter: « mutualite » finds « Mutualité », « saint pierre sur
 dives » finds « Saint-Pierre-sur-Dives ». Every searchable row stores its document,
 written by ``write_documents`` whenever the row or what it shows changes (content:
-``actions/coverage.py``; territories: ``actors/territories.py``); no text vector is
-built per request.
+``actions/coverage.py``; territories: ``territories/loading.py``); no text vector is
+built per request. The machinery lives here, under the apps, so that any app's rows can
+be searchable (``Searchable``); it knows no model of theirs.
 
 A document has three weights: A (the name), B (themes, publics, places, related titles),
 C (descriptions). Every significant word of the query must be in the document; names
@@ -13,10 +14,12 @@ searchable row adds: ``DOCUMENT_FIELDS``) with a GIN index, built with the
 ``fr_unaccent`` configuration (``unaccent`` then the ``french`` stemmer, created by
 migration ``actors/0002``), matched with ``plainto_tsquery`` and ranked by ``ts_rank``.
 
-**Synonyms.** Staff keep groups of equivalent words in the admin (``Synonym``: « crèche,
-halte-garderie, multi-accueil »). A query is expanded when it is read — documents are
-never rebuilt: a word (or several words) of the query that belong to a group may be met
-by any member of the group. The groups are read once per content version (the cache).
+**Synonyms.** Staff keep groups of equivalent words in the admin (``actors.Synonym``:
+« crèche, halte-garderie, multi-accueil »); the app that keeps them registers where they
+are read (``register_synonyms``, at start-up), so that this module imports no app. A
+query is expanded when it is read — documents are never rebuilt: a word (or several
+words) of the query that belong to a group may be met by any member of the group. The
+groups are read once per content version (the cache).
 
 **Extracts.** ``extract`` cuts a short passage around the words found, marked with
 ``<mark>``, for the few results a page shows: Python, with the Snowball French stemmer
@@ -35,8 +38,8 @@ from django.db.models import F, FloatField, Value
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from common.cache import cached
-from common.iterables import batched
+from .cache import cached
+from .iterables import batched
 
 FTS_CONFIG = "fr_unaccent"
 WRITE_BATCH = 1000
@@ -143,16 +146,26 @@ def write_documents(model, documents, fields=(), values=None):
                 )
 
 
+# Where the staff's groups of synonyms are read: a function giving their texts (« crèche,
+# halte-garderie, multi-accueil »), registered by the app that keeps them.
+_synonym_source = None
+
+
+def register_synonyms(source):
+    """``source()`` gives the texts of the synonym groups (comma-separated terms): called
+    once, by the app that keeps them (``actors``, at start-up)."""
+    global _synonym_source
+    _synonym_source = source
+
+
 def synonym_groups():
     """The staff's groups of equivalent terms, each a tuple of terms, each term a tuple of
     significant words: (((« creche »,), (« halte », « garderie »)), …). Read once per
-    content version."""
+    content version; none until an app registers where they are kept."""
 
     def read():
-        from .models import Synonym
-
         groups = []
-        for text in Synonym.objects.values_list("terms", flat=True):
+        for text in _synonym_source() if _synonym_source is not None else ():
             group = tuple(dict.fromkeys(tuple(terms(term)) for term in text.split(",") if terms(term)))
             if len(group) > 1:
                 groups.append(group)
