@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import flatten_fieldsets
@@ -108,7 +109,6 @@ def short_date(value, with_time=False):
 
 # --- Recent changes ----------------------------------------------------------------------
 
-CONTENT_APPS = ("actors", "actions", "suggestions")
 RECENT_CHANGES = 12
 # The field that names an object in the list, when its admin gives no ``history_label``.
 LABEL_FIELDS = ("name", "title", "label", "person_name")
@@ -146,7 +146,7 @@ def recent_changes(request, limit=RECENT_CHANGES, site=None):
     changes = []
     for model, model_admin in site._registry.items():
         attribute = getattr(model._meta, "simple_history_manager_attribute", None)
-        if model._meta.app_label not in CONTENT_APPS or attribute is None:
+        if model._meta.app_label not in settings.DIRECTORY_STAFF_APPS or attribute is None:
             continue
         if not model_admin.has_view_permission(request):
             continue

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CressConfig(AppConfig):
@@ -6,4 +7,11 @@ class CressConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
+        from common import staff
+
         from . import checks  # noqa: F401  (registers the deploy checks)
+
+        # The staff groups' permissions, on the models of every app of DIRECTORY_STAFF_APPS
+        # (common/staff.py): the site, at the top, knows them all.
+        staff.check_staff_apps()
+        post_migrate.connect(staff.sync_after_migrate, dispatch_uid="staff-groups")

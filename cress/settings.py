@@ -300,6 +300,9 @@ LOGGING = {
 # goes through the unit of work (common/changes.py: coverage, search documents,
 # duplicates, the cache version, the history's reason).
 DIRECTORY_CONTENT_APPS = ("actors", "actions")
+# The apps whose models staff edit in the admin: « Éditeurs » may view, add and change them
+# (common/staff.py, synced after every migrate), « recent changes » list their history.
+DIRECTORY_STAFF_APPS = ("actors", "actions", "suggestions", "imports")
 # One page size for every list, page and API answer.
 DIRECTORY_PAGE_SIZE = 20
 # Anonymous visitors' pages from the shared cache (common/cache.py); the test suite turns it

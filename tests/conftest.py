@@ -3,13 +3,12 @@ import os
 import uuid
 
 import pytest
-from django.apps import apps
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
-from actions.staff_groups import ADMINISTRATORS, EDITORS, sync_staff_groups
 from actors.models import Organisation
+from common.staff import sync_staff_groups
 
 
 class InvalidTemplateVariable(str):
@@ -81,8 +80,8 @@ def directory(db):
 
 @pytest.fixture
 def staff_groups(db):
-    sync_staff_groups(apps)
-    return Group.objects.get(name=EDITORS), Group.objects.get(name=ADMINISTRATORS)
+    """(Éditeurs, Administrateurs), synced as after a migrate (a flush empties them)."""
+    return sync_staff_groups()
 
 
 @pytest.fixture

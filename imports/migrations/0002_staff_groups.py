@@ -1,16 +1,12 @@
-"""Editors import files and see likely duplicates: their group gets the new models'
-permissions (merging stays with administrators: it needs « delete organisation »)."""
+"""Gave editors the permissions of imports and likely duplicates (merging stays with
+administrators: it needs « delete organisation »). The staff groups are now synced after
+every migrate, from one place (common/staff.py, connected by cress): this step does
+nothing and stays for the migration history."""
 
 from django.db import migrations
-
-from actions.staff_groups import sync_staff_groups
-
-
-def sync(apps, schema_editor):
-    sync_staff_groups(apps)
 
 
 class Migration(migrations.Migration):
     dependencies = [("imports", "0001_initial"), ("suggestions", "0002_staff_groups")]
 
-    operations = [migrations.RunPython(sync, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

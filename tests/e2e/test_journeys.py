@@ -3,11 +3,10 @@
 import re
 import secrets
 
-from django.apps import apps
 from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
-from actions.staff_groups import EDITORS, sync_staff_groups
+from common.staff import EDITORS, sync_staff_groups
 from suggestions.forms import MINIMUM_SECONDS
 from tests.clock import signing_clock
 
@@ -155,7 +154,7 @@ def csp_violations(page):
 
 def test_editor_publishes_an_actor_that_appears_on_the_public_list(site, page):
     violations = csp_violations(page)
-    sync_staff_groups(apps)
+    sync_staff_groups()
     password = secrets.token_urlsafe(16)
     editor = User.objects.create_user("editrice", password=password, is_staff=True)
     editor.groups.add(Group.objects.get(name=EDITORS))
@@ -243,7 +242,7 @@ def no_tiles(page):
 
 
 def log_in_as_editor(page, site):
-    sync_staff_groups(apps)
+    sync_staff_groups()
     password = secrets.token_urlsafe(16)
     editor = User.objects.create_user("moderatrice", password=password, is_staff=True)
     editor.groups.add(Group.objects.get(name=EDITORS))
@@ -315,7 +314,7 @@ def test_a_visitor_near_orbec_finds_reports_and_an_editor_moderates(site, page):
 def test_an_editor_imports_a_spreadsheet_after_a_dry_run(site, page, tmp_path):
     """The CRESS's list of new members: upload, read the simulation (an error to fix, then
     a clean file), import, and find the new organisation — a draft — in the admin."""
-    sync_staff_groups(apps)
+    sync_staff_groups()
     password = secrets.token_urlsafe(16)
     editor = User.objects.create_user("importatrice", password=password, is_staff=True)
     editor.groups.add(Group.objects.get(name=EDITORS))
