@@ -30,9 +30,7 @@ from .dates import PeriodMixin, period_constraints
 
 # What list pages never show: the stored search documents (large).
 LIST_DEFERRED = DOCUMENT_FIELDS
-ACTOR_DEFERRED = tuple(
-    f"actor__{name}" for name in (*DOCUMENT_FIELDS, "description", "logo")
-)
+ACTOR_DEFERRED = tuple(f"actor__{name}" for name in (*DOCUMENT_FIELDS, "description"))
 
 
 COVERAGE_COLUMNS = ["territories_from", "sectors_from", "publics_from"]

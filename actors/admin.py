@@ -6,13 +6,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from PIL import Image
 
 from common import changes, history
 from common.admin import ConcurrencyGuard, DashboardItem, HistoryAdmin, StaffAdmin, short_date
 from common.collation import FrenchKey, french
 from common.search import DOCUMENT_FIELDS
 
+from . import logos
 from .duplicates import likely_duplicates
 from .extensions import organisation_inlines
 from .filters import DEPARTEMENTS
@@ -26,11 +26,6 @@ from .models import (
     Synonym,
     Territory,
 )
-
-LOGO_MAX_BYTES = 300_000
-LOGO_MAX_SIDE = 1200
-LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
-
 
 admin.site.site_header = "Annuaire de l'ESS en Basse-Normandie — administration"
 admin.site.site_title = "Administration de l'annuaire ESS"
@@ -148,26 +143,17 @@ class SynonymAdmin(StaffAdmin, admin.ModelAdmin):
 
 class OrganisationForm(forms.ModelForm):
     """The logo arrives as an image file, checked from its content (Pillow), bounded in
-    size and dimensions, and stored in the database (no local file: every machine serves
-    it)."""
+    size and dimensions; what is stored is its page version, a file of ours
+    (actors/logos.py), written only when the whole form is valid."""
 
-    logo_file = forms.ImageField(
-        label="logo", required=False,
-        help_text=f"PNG, JPEG ou WebP, {LOGO_MAX_BYTES // 1000} Ko et {LOGO_MAX_SIDE} × {LOGO_MAX_SIDE} pixels au plus.",
-    )  # fmt: skip
+    logo_file = forms.ImageField(label="logo", required=False, help_text=logos.HELP_TEXT)
     remove_logo = forms.BooleanField(label="retirer le logo", required=False)
+    logo_page_version = None  # the file to store, once ``logo_file`` is clean
 
     def clean_logo_file(self):
         upload = self.cleaned_data.get("logo_file")
-        if not upload:
-            return upload
-        if upload.size > LOGO_MAX_BYTES:
-            raise forms.ValidationError(f"Le logo dépasse {LOGO_MAX_BYTES // 1000} Ko.")
-        image = upload.image  # opened and verified by Django's ImageField (Pillow)
-        if image.format not in LOGO_FORMATS:
-            raise forms.ValidationError("Le logo doit être une image PNG, JPEG ou WebP.")
-        if max(image.size) > LOGO_MAX_SIDE:
-            raise forms.ValidationError(f"Le logo dépasse {LOGO_MAX_SIDE} pixels de côté.")
+        if upload:
+            self.logo_page_version = logos.checked_page_version(upload)
         return upload
 
 
@@ -266,17 +252,13 @@ class OrganisationAdmin(PublishableAdmin):
     def logo_preview(self, obj):
         if not obj.logo:
             return "aucun"
-        return format_html(
-            '<img src="{}" alt="" class="logo-preview">', reverse("actors:logo", args=[obj.slug])
-        )
+        return format_html('<img src="{}" alt="" class="logo-preview">', obj.logo.url)
 
     def save_model(self, request, obj, form, change):
-        upload = form.cleaned_data.get("logo_file")
         if form.cleaned_data.get("remove_logo"):
-            obj.logo, obj.logo_type = None, ""
-        elif upload:
-            upload.seek(0)
-            obj.logo, obj.logo_type = upload.read(), Image.MIME[upload.image.format]
+            obj.replace_logo(None)
+        elif form.logo_page_version is not None:
+            obj.replace_logo(form.logo_page_version)
         if {"latitude", "longitude"} & set(form.changed_data):
             obj.position_source = PositionSource.STAFF if obj.has_position else ""
         super().save_model(request, obj, form, change)

@@ -8,12 +8,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from common.collation import FrenchKey, french
 from common.search import DOCUMENT_FIELDS, Searchable, terms
 
+from . import logos
 from .validators import validate_phone, validate_postcode, validate_rna, validate_siren, validate_siret
 
 
@@ -637,18 +640,14 @@ class OrganisationQuerySet(CoverageQuerySet):
     def for_list(self):
         """What a list shows: the page's rows alone (an index gives them by name), their
         network and sectors by small queries; never the stored search documents."""
-        light = (*DOCUMENT_FIELDS, "description", "logo")
+        light = (*DOCUMENT_FIELDS, "description")
         return self.defer(*light).prefetch_related(
             models.Prefetch("parent", queryset=Organisation.objects.defer(*light)), "sectors"
         )
 
 
 class OrganisationManager(models.Manager.from_queryset(OrganisationQuerySet)):
-    """Organisations without their logo (up to 300 KB each): a page of cards, a list or an
-    export never reads it; the logo's own view asks for it (``only("logo", …)``)."""
-
-    def get_queryset(self):
-        return super().get_queryset().defer("logo")
+    """Organisations, with the queries of ``OrganisationQuerySet``."""
 
 
 class Organisation(Searchable, Publishable):
@@ -719,8 +718,8 @@ class Organisation(Searchable, Publishable):
     opening_hours = models.TextField(
         "horaires d'accueil", blank=True, help_text="En clair : « du lundi au vendredi, 9 h – 17 h »."
     )
-    logo = models.BinaryField("logo", blank=True, null=True, editable=False)
-    logo_type = models.CharField("format du logo", max_length=20, blank=True, editable=False)
+    # A file in the default storage (actors/logos.py), set by the admin form only.
+    logo = models.ImageField("logo", upload_to=logos.upload_to, blank=True, editable=False)
     latitude = models.DecimalField("latitude", max_digits=9, decimal_places=6, null=True, blank=True,
                                    validators=[MinValueValidator(-90), MaxValueValidator(90)])  # fmt: skip
     longitude = models.DecimalField("longitude", max_digits=9, decimal_places=6, null=True, blank=True,
@@ -788,6 +787,9 @@ class Organisation(Searchable, Publishable):
     )
 
     objects = OrganisationManager()
+    # Not the logo: a replaced logo's file is deleted, so an old version's path would name
+    # nothing, and restoring that version would show a broken image. A restore keeps the
+    # current logo.
     history = history(searchable=True, m2m_fields=[territories, sectors, publics], excluded_fields=["logo"])
 
     class Meta:
@@ -848,9 +850,29 @@ class Organisation(Searchable, Publishable):
         siren = self.siren or self.siret[:9]
         return f"https://annuaire-entreprises.data.gouv.fr/entreprise/{siren}" if siren else ""
 
+    def replace_logo(self, content=None):
+        """Takes ``content`` (a page version, ``logos.page_version``) as the logo, written
+        to the storage now under a name of ours, or removes the logo when ``None``; the
+        previous file is deleted once the transaction that saves this row commits. The
+        caller saves the row."""
+        previous = self.logo.name
+        if content is None:
+            self.logo = ""
+        else:
+            self.logo.save("logo.webp", content, save=False)  # the name: logos.upload_to
+        if previous and previous != self.logo.name:
+            logos.delete_after_commit(Organisation, self.logo.storage, previous)
+
     def clean(self):
         super().clean()
         if self.siret and self.siren and not self.siret.startswith(self.siren):
             raise ValidationError({"siret": "Le SIRET doit commencer par le SIREN de l'organisation."})
         if self.parent_id and self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": "Une organisation ne peut pas être sa propre mère."})
+
+
+@receiver(pre_delete, sender=Organisation, dispatch_uid="organisation-logo-file")
+def delete_logo_file(sender, instance, **kwargs):
+    """A deleted organisation's logo file goes too, once the deletion commits (read before:
+    the row still answers if its logo was deferred)."""
+    logos.delete_after_commit(sender, instance.logo.storage, instance.logo.name)

@@ -11,5 +11,5 @@ urlpatterns = [
     path("carte/", views.ActorMapView.as_view(), name="map"),
     path("communes/", views.commune_suggestions, name="communes"),
     path("<slug:slug>/", views.actor_detail, name="detail"),
-    path("<slug:slug>/logo/", views.logo, name="logo"),
+    path("<slug:slug>/logo/", views.logo, name="logo"),  # the old address: leads to the file
 ]

@@ -6,8 +6,8 @@ import math
 
 from django.conf import settings
 from django.db.models import CharField, Prefetch, Q, Value
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 
@@ -217,16 +217,13 @@ class ActorMapView(ActorListView):
 
 
 def logo(request, slug):
-    """An organisation's logo, stored in the database (every machine serves it)."""
+    """The address of the logo when it was kept in the database, for the links already out
+    there: it leads to the current file (``MEDIA_URL``). A temporary redirect (302): each
+    new logo has a new file name, and a permanent one would keep browsers on a deleted file."""
     organisation = get_object_or_404(
-        Organisation.objects.visible_to(request.user)
-        .filter(logo__isnull=False)
-        .only("logo", "logo_type", "status"),
-        slug=slug,
+        Organisation.objects.visible_to(request.user).exclude(logo="").only("logo", "status"), slug=slug
     )
-    response = HttpResponse(bytes(organisation.logo), content_type=organisation.logo_type or "image/png")
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    return redirect(organisation.logo.url)
 
 
 def commune_suggestions(request):

@@ -391,8 +391,8 @@ def structures(request):
     actors = (
         Organisation.objects.actors().published().real().order_by(*french("name"), "pk")
         .select_related("parent", "commune__current")
-        .defer("logo", "parent__logo", *(f"{related}{name}" for related in ("", "parent__", "commune__",
-               "commune__current__") for name in SEARCH))
+        .defer(*(f"{related}{name}" for related in ("", "parent__", "commune__", "commune__current__")
+                 for name in SEARCH))
     )  # fmt: skip
     return Response([structure_record(a, request) for a in actors])
 
@@ -407,9 +407,7 @@ def structures(request):
 def services(request):
     """Les actions publiées, au format « service » du schéma data·inclusion v1 (une seule
     réponse, sans pagination) ; leur structure est leur acteur."""
-    programmes = Programme.objects.select_related("actor").defer(
-        *LIST_DEFERRED, *ACTOR_DEFERRED, "actor__logo"
-    )
+    programmes = Programme.objects.select_related("actor").defer(*LIST_DEFERRED, *ACTOR_DEFERRED)
     actions = (
         Action.objects.published().real().defer(*LIST_DEFERRED)
         .prefetch_related(Prefetch("programme", queryset=programmes)).with_coverage()

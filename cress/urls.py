@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -43,6 +44,9 @@ urlpatterns = [
     path("sante/", views.health, name="health"),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
+# Uploaded files (logos) in debug only: static() gives nothing otherwise, the web server
+# serves MEDIA_ROOT (README, « Production »).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "cress.views.bad_request"
 handler403 = "cress.views.permission_denied"

@@ -6,7 +6,8 @@ of both says so.
   (as actor or organiser), quotes, key figures, members of a network, suggestions, later
   merges — found from the model's relations, so a relation added later moves too.
 - Territories, sectors and publics: the union of both.
-- A field empty on the kept organisation takes the merged one's value (a phone, a SIRET…).
+- A field empty on the kept organisation takes the merged one's value (a phone, a SIRET…);
+  a SIRET or a logo moves: the merged organisation keeps none.
 - Where the database allows one row only (one role of an organisation in a programme,
   one order number per quote), the kept row stays and takes what the other adds (its
   detail, its period); quotes and key figures are numbered after the kept ones.
@@ -26,7 +27,10 @@ from common.search import DOCUMENT_FIELDS
 from .models import DuplicatePair
 
 NOT_COPIED = {"id", "slug", "status", "created_at", "updated_at", "merged_into", "is_demo", "kind",
-              *DOCUMENT_FIELDS, "logo", "logo_type"}  # fmt: skip
+              *DOCUMENT_FIELDS}  # fmt: skip
+# What one organisation alone may hold: it moves, the merged one keeps none (a logo file
+# named by two rows would be deleted with the first one's next logo).
+MOVED = {"siret", "logo"}
 
 
 @dataclass
@@ -92,8 +96,8 @@ def merge(keep, other):
         unique_values = {}
         for model_field in copied:
             unique_values[model_field.attname] = model_field.value_from_object(other)
-            if model_field.name == "siret":
-                other.siret = ""  # one SIRET per organisation: it moves
+            if model_field.name in MOVED:
+                setattr(other, model_field.attname, "")
         other.merged_into = keep
         other.status = Status.ARCHIVED
         other._change_reason = f"Fusionnée dans « {keep.name} » ({keep.slug})"[:100]
