@@ -4,6 +4,7 @@ from django.db.models import F, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from actors.extensions import section_context
 from actors.views import NearbyMixin, join_texts, territories_prefetch, vocabulary_of
 from common import structured_data
 from common.cache import cached
@@ -12,6 +13,7 @@ from common.listing import DirectoryListView, paginate
 from common.redirects import redirect_moved
 
 from .dates import PartialDate, format_period
+from .extensions import action_sections, programme_sections
 from .filters import ActionFilterSet
 from .models import Action, Event, Inheritance, KeyFigure, Partnership, Programme, Role
 from .profile import attach_partners, partnerships_of
@@ -103,6 +105,7 @@ def programme_detail(request, slug):
             "events": list(
                 Event.objects.visible_to(request.user).filter(programme=programme).select_related("place")
             ),
+            **section_context(programme_sections, request, programme),
         },
     )
 
@@ -137,6 +140,7 @@ def action_detail(request, slug):
             "sectors": sectors,
             "publics": publics,
             "partnerships": partnerships,
+            **section_context(action_sections, request, action),
         },
     )
 

@@ -17,6 +17,7 @@ from common.collation import FrenchKey, french
 from common.search import DOCUMENT_FIELDS, Searchable, terms
 
 from . import logos
+from .extensions import page_address
 from .validators import validate_phone, validate_postcode, validate_rna, validate_siren, validate_siret
 
 
@@ -412,7 +413,7 @@ class Sector(Vocabulary):
         verbose_name_plural = "secteurs"
 
     def get_absolute_url(self):
-        return reverse("site:sector", args=[self.slug])
+        return page_address("sector", self)  # the page is the site's (cress/addresses.py)
 
 
 class Public(Vocabulary):

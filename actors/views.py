@@ -17,7 +17,7 @@ from common.listing import DirectoryListView, paginate
 from common.querystring import filters_only, with_params
 from common.redirects import redirect_moved
 
-from .extensions import actor_sections, partner_sections, section_context
+from .extensions import actor_sections, page_address, partner_sections, section_context
 from .filters import ActorFilterSet
 from .models import COMMUNE_KINDS, EssFamily, Organisation, Scope, Territory
 
@@ -205,7 +205,7 @@ class ActorMapView(ActorListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            geojson_url=reverse("api:actor-list")
+            geojson_url=page_address("actors-geojson")
             + "?"
             + "&".join(filter(None, [context["query_string"], "format=geojson"])),
             tile_url=settings.DIRECTORY_TILE_URL,

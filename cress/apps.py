@@ -9,9 +9,11 @@ class CressConfig(AppConfig):
     def ready(self):
         from common import staff
 
-        from . import checks  # noqa: F401  (registers the deploy checks)
+        from . import addresses, checks  # noqa: F401  (checks: registers the deploy checks)
 
         # The staff groups' permissions, on the models of every app of DIRECTORY_STAFF_APPS
         # (common/staff.py): the site, at the top, knows them all.
         staff.check_staff_apps()
         post_migrate.connect(staff.sync_after_migrate, dispatch_uid="staff-groups")
+        # The addresses of the site's pages that the apps below show (cress/addresses.py).
+        addresses.register()

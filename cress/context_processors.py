@@ -14,6 +14,7 @@ def canonical_url(request):
 def site(request):
     return {
         "canonical_url": canonical_url(request),
+        "home_url": reverse("site:home"),  # for the apps below, which name no URL of the site
         "SITE_NAME": "Annuaire de l'ESS en Basse-Normandie",
         "DATA_LICENCE_NAME": settings.DIRECTORY_DATA_LICENCE_NAME,
         "DATA_LICENCE_URL": settings.DIRECTORY_DATA_LICENCE_URL,
