@@ -19,19 +19,10 @@ import random
 from django.db import connection, transaction
 from django.db.models import Q
 
-from actors.models import (
-    COMMUNE_KINDS,
-    EssFamily,
-    Organisation,
-    OrganisationKind,
-    Public,
-    Sector,
-    Status,
-    Territory,
-    TerritoryKind,
-)
+from actors.models import EssFamily, Organisation, OrganisationKind, Public, Sector, Status
 from common import changes
 from common.bulk import insert_objects, insert_rows
+from territories.models import COMMUNE_KINDS, Territory, TerritoryKind
 
 from .models import Action, Event, KeyFigure, Partnership, Programme, ProgrammeKind, Quote, Role
 

@@ -12,8 +12,9 @@ the one code path that runs on every save, inline save, import and generation.
   publics: own, else inherited), its actor, and an action's programme (B); its texts (C).
 """
 
-from actors.models import Organisation, Public, Sector, Territory
+from actors.models import Organisation, Public, Sector
 from common.search import write_documents
+from territories.models import Territory
 
 from .models import Action, Programme
 

@@ -24,8 +24,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from actors.models import Organisation, Public, Sector, Status, Territory
+from actors.models import Organisation, Public, Sector, Status
 from common.changes import content_changes
+from territories.models import Territory
 
 from .models import Action, Event, KeyFigure, Partnership, Programme, Quote
 

@@ -19,12 +19,12 @@ from actors.models import (
     Publishable,
     Sector,
     Status,
-    Territory,
     VisibilityQuerySet,
     history,
 )
 from common.collation import FrenchKey, french
 from common.search import DOCUMENT_FIELDS, Searchable
+from territories.models import Territory
 
 from .dates import PeriodMixin, period_constraints
 

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 
 from common import changes, history
 from common.admin import ConcurrencyGuard, DashboardItem, HistoryAdmin, StaffAdmin, short_date
-from common.collation import FrenchKey, french
+from common.collation import FrenchKey
 from common.search import DOCUMENT_FIELDS
 
 from . import logos
@@ -24,7 +24,6 @@ from .models import (
     Sector,
     Status,
     Synonym,
-    Territory,
 )
 
 admin.site.site_header = "Annuaire de l'ESS en Basse-Normandie — administration"
@@ -98,17 +97,6 @@ class PublishableAdmin(ConcurrencyGuard, HistoryAdmin):
     @admin.display(description="statut", ordering="status")
     def publication(self, obj):
         return obj.get_status_display()
-
-
-@admin.register(Territory)
-class TerritoryAdmin(StaffAdmin, admin.ModelAdmin):
-    list_display = ["name", "kind", "code", "parent", "current", "population"]
-    list_filter = ["kind", "is_current"]
-    search_fields = ["name", "code", "postcodes"]
-    list_select_related = ["parent", "current"]
-    autocomplete_fields = ["parent", "current", "former_region"]
-    ordering = ["kind", *french("name")]
-    list_per_page = 50
 
 
 @admin.register(Sector)

@@ -8,9 +8,10 @@ from rest_framework.response import Response
 
 from common.api import PublicPageSerializer, ReadOnlyDirectoryViewSet
 from common.collation import french
+from territories.models import Territory
 
 from .filters import ActorFilterSet
-from .models import Organisation, Sector, Territory
+from .models import Organisation, Sector
 
 
 class TerritorySummarySerializer(serializers.ModelSerializer):

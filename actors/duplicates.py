@@ -20,7 +20,9 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
 from django.db.models import Q
 
-from .models import COMMUNE_KINDS, Organisation
+from territories.models import COMMUNE_KINDS
+
+from .models import Organisation
 
 # pg_trgm's default threshold is 0.3; names of one organisation typed twice score above
 # 0.6 (« URSCOP » / « Urscop Ouest » / « Union régionale des SCOP » are caught by the

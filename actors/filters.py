@@ -1,7 +1,7 @@
 """Filters of the public lists of actors (and, through ``CoverageFilterSet``, of actions).
 
 Where an item works is its stored coverage, rolled up through ``Territory.reach``
-(``actors/territories.py``): something counts in a département when it covers the
+(``territories/loading.py``): something counts in a département when it covers the
 département, one of its communes (historic ones included) or a whole region that
 contains it; it counts in a commune when it covers the commune (or one of its historic
 communes), its département or its region. ``?departement=`` and ``?commune=`` use that
@@ -19,10 +19,10 @@ from drf_spectacular.utils import extend_schema_field
 from common.collation import french, french_key
 from common.filters import FacetedFilterSet, SortFilter
 from common.search import search
+from territories.models import DEPARTEMENTS
+from territories.resolver import Resolver, Unresolved
 
-from .models import DEPARTEMENTS, EssFamily, Organisation, Public, Sector, Territory
-
-# The three départements of Basse-Normandie, the directory's territory.
+from .models import EssFamily, Organisation, Public, Sector
 
 
 def vocabularies():
@@ -42,32 +42,17 @@ def vocabularies():
 
 class CommuneField(forms.CharField):
     """« Votre commune » : an INSEE code, a postcode or a name (accents and case free),
-    read as today's commune — a historic commune gives its current one."""
-
-    default_error_messages = {
-        "unknown": "Commune introuvable : indiquez son nom, son code postal ou son code INSEE "
-        "(par exemple « Caen », « 14000 » ou « 14118 »).",
-        "ambiguous": "Plusieurs communes correspondent à « %(value)s » : %(candidates)s. Précisez le code postal "
-        "ou choisissez-la dans la liste.",
-    }
+    read as today's commune — a historic commune gives its current one
+    (``territories/resolver.py``, whose messages say what went wrong)."""
 
     def clean(self, value):
         text = (super().clean(value) or "").strip()
         if not text:
             return None
-        communes = Territory.objects.find_communes(text)
-        if not communes:
-            raise forms.ValidationError(self.error_messages["unknown"], code="unknown")
-        if len(communes) > 1:
-            candidates = ", ".join(
-                f"{c.name} ({c.parent.name if c.parent_id else c.code})" for c in communes[:8]
-            )
-            raise forms.ValidationError(
-                self.error_messages["ambiguous"],
-                code="ambiguous",
-                params={"value": text, "candidates": candidates},
-            )
-        return communes[0]
+        try:
+            return Resolver().commune(text)
+        except Unresolved as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
 
 
 @extend_schema_field(OpenApiTypes.STR)

@@ -16,7 +16,9 @@ from decimal import Decimal
 
 from django.conf import settings
 
-from .models import COMMUNE_KINDS, Organisation, PositionSource, Territory
+from territories.models import COMMUNE_KINDS, Territory
+
+from .models import Organisation, PositionSource
 
 MINIMUM_SCORE = 0.5
 

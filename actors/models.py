@@ -1,5 +1,6 @@
 """Organisations (ESS actors and their partners) and the reference vocabularies shared by
-the whole directory: territories, sectors, publics served, ESS families.
+the whole directory: sectors, publics served, ESS families. The territories they work in
+are the ``territories`` app's, below this one.
 
 ``actions`` depends on this app; this app never imports ``actions``.
 """
@@ -15,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from common.collation import FrenchKey, french
 from common.search import DOCUMENT_FIELDS, Searchable, terms
+from territories.models import COMMUNE_KINDS, SCOPE_KINDS, Scope, Territory, TerritoryKind
 
 from . import logos
 from .extensions import page_address
@@ -86,261 +88,6 @@ class Publishable(models.Model):
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED
-
-
-# --- Territories -------------------------------------------------------------------------
-
-
-class TerritoryKind(models.TextChoices):
-    REGION = "region", "Région"
-    DEPARTEMENT = "departement", "Département"
-    COMMUNE = "commune", "Commune"
-    COMMUNE_DELEGUEE = "commune-deleguee", "Commune déléguée"
-    COMMUNE_ASSOCIEE = "commune-associee", "Commune associée"
-
-
-COMMUNE_KINDS = (TerritoryKind.COMMUNE, TerritoryKind.COMMUNE_DELEGUEE, TerritoryKind.COMMUNE_ASSOCIEE)
-HISTORIC_COMMUNE_KINDS = (TerritoryKind.COMMUNE_DELEGUEE, TerritoryKind.COMMUNE_ASSOCIEE)
-
-
-# The départements of Basse-Normandie: the lists' « Département » filter offers these.
-DEPARTEMENTS = [("14", "Calvados"), ("50", "Manche"), ("61", "Orne")]
-
-
-class Scope(models.IntegerChoices):
-    """How local a territory is: the levels of a territory page's sections."""
-
-    COMMUNE = 0, "commune"
-    DEPARTEMENT = 1, "département"
-    REGION = 2, "région"
-
-
-SCOPE_KINDS = {
-    Scope.COMMUNE: COMMUNE_KINDS,
-    Scope.DEPARTEMENT: (TerritoryKind.DEPARTEMENT,),
-    Scope.REGION: (TerritoryKind.REGION,),
-}
-
-
-class TerritoryQuerySet(models.QuerySet):
-    def departements(self, codes=None):
-        queryset = self.filter(kind=TerritoryKind.DEPARTEMENT)
-        return queryset if codes is None else queryset.filter(code__in=codes)
-
-    def communes(self):
-        return self.filter(kind__in=COMMUNE_KINDS)
-
-    def for_display(self):
-        """What ``display_name`` needs (today's territory of a historic one), in order."""
-        return self.select_related("current", "parent__parent").order_by("kind", *french("name"))
-
-    def find_communes(self, text):
-        """Today's communes matching ``text``: an INSEE code, a postcode, or a name
-        (case and accents free; a historic name gives its current commune)."""
-        from common.search import fold
-
-        text = text.strip()
-        if text[:5].isalnum() and len(text) == 5 and (text.isdigit() or text[:2].upper() in ("2A", "2B")):
-            commune = self.resolve_commune(text.upper())
-            return [commune] if commune is not None else self.with_postcode(text)
-        wanted = fold(text)
-        candidates = self.filter(kind__in=COMMUNE_KINDS, name__istartswith=text[:1]).only(
-            "pk", "name", "current_id", "kind", "code", "parent_id"
-        )
-        return self._current([c for c in candidates if fold(c.name) == wanted])
-
-    def with_postcode(self, postcode):
-        """Today's communes served by ``postcode`` (a historic one gives its current one)."""
-        if not (len(postcode) == 5 and postcode.isdigit()):
-            return []
-        return self._current(self.filter(kind__in=COMMUNE_KINDS, postcodes__contains=postcode))
-
-    def _current(self, communes):
-        """The distinct current communes of ``communes`` (with their département)."""
-        ids = {c.current_id or c.pk for c in communes}
-        return list(self.model.objects.filter(pk__in=ids).select_related("parent").order_by(*french("name"), "code"))
-
-    def resolve_commune(self, code):
-        """Today's commune for an INSEE code: the current commune of that code, else the
-        current commune of the historic one (déléguée or associée) that has it."""
-        communes = self.filter(code=code, kind__in=COMMUNE_KINDS).select_related("current", "parent")
-        by_kind = {commune.kind: commune for commune in communes}
-        if TerritoryKind.COMMUNE in by_kind:
-            return by_kind[TerritoryKind.COMMUNE]
-        for commune in by_kind.values():
-            if commune.current_id:
-                return commune.current
-        return None
-
-
-class Territory(Searchable):
-    """A région, département or commune from INSEE's Code officiel géographique.
-
-    Codes are not unique across kinds (région 28 and département 28; a commune déléguée
-    keeps the code of its current commune), so ``key`` is the unique, stable address.
-    """
-
-    kind = models.CharField("type", max_length=20, choices=TerritoryKind.choices, db_index=True)
-    code = models.CharField("code INSEE", max_length=5, db_index=True)
-    key = models.SlugField("identifiant", max_length=40, unique=True)
-    name = models.CharField("nom", max_length=120, db_index=True)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name="rattachement",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-        help_text="Département d'une commune, région actuelle d'un département.",
-    )
-    current = models.ForeignKey(
-        "self",
-        verbose_name="territoire actuel",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="historic",
-        help_text="Pour une commune déléguée ou associée, la commune actuelle ; pour une "
-        "ancienne région, la région qui lui a succédé.",
-    )
-    former_region = models.ForeignKey(
-        "self",
-        verbose_name="ancienne région",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="former_departements",
-        limit_choices_to={"kind": TerritoryKind.REGION},
-        help_text="Pour un département, la région d'avant la réforme de 2016.",
-    )
-    is_current = models.BooleanField("en vigueur", default=True)
-    population = models.PositiveIntegerField("population", null=True, blank=True)
-    latitude = models.DecimalField("latitude", max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField("longitude", max_digits=9, decimal_places=6, null=True, blank=True)
-    postcodes = models.CharField("codes postaux", max_length=200, blank=True)
-    liaison = models.PositiveSmallIntegerField(
-        "type de nom (INSEE)",
-        null=True,
-        blank=True,
-        help_text="« typeLiaison » du COG : l'article et la charnière du nom (le Calvados, du Calvados).",
-    )
-    reach = models.ManyToManyField(
-        "self",
-        verbose_name="territoires concernés",
-        symmetrical=False,
-        blank=True,
-        related_name="+",
-        help_text="Calculé à l'import : les territoires où compte ce qui couvre celui-ci — "
-        "lui-même, ceux qui le contiennent (commune actuelle, département, région actuelle "
-        "et ancienne) et ceux qu'il contient.",
-    )
-
-    objects = TerritoryQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = "territoire"
-        verbose_name_plural = "territoires"
-        ordering = ["kind", "code", *french("name")]
-        indexes = [models.Index(fields=["kind", "code"])]
-
-    def __str__(self):
-        label = f"{self.name} ({self.get_kind_display().lower()} {self.code})"
-        if not self.is_current and self.kind == TerritoryKind.REGION:
-            label += ", ancienne région"
-        return label
-
-    def get_absolute_url(self):
-        return reverse("site:territory", args=[self.key])
-
-    @property
-    def display_name(self):
-        """The name, with today's territory for a historic one: « Livarot (commune
-        déléguée, aujourd'hui Livarot-Pays-d'Auge) ». Needs ``current`` loaded."""
-        current = self.current.name if self.current_id and self.current_id != self.pk else None
-        return self.describe(self.name, self.kind, self.code, current)
-
-    @staticmethod
-    def describe(name, kind, code, current_name=None):
-        """``display_name`` from plain values (exports read rows, not objects)."""
-        if current_name:
-            label = "ancienne région" if kind == TerritoryKind.REGION else TerritoryKind(kind).label.lower()
-            return f"{name} ({label}, aujourd'hui {current_name})"
-        if kind == TerritoryKind.DEPARTEMENT:
-            return f"{name} ({code})"
-        return name
-
-    @property
-    def where_phrase(self):
-        """« à Caen », « dans tout le département du Calvados », « dans toute la région
-        Basse-Normandie (aujourd'hui Normandie) ». Needs ``current`` loaded."""
-        today = f" (aujourd'hui {self.current.name})" if self.is_historic else ""
-        if self.is_commune:
-            return f"à {self.name}{today}"
-        if self.kind == TerritoryKind.DEPARTEMENT:
-            return f"dans tout le département {self.of_name}"
-        return f"dans toute la région {self.name}{today}"
-
-    # INSEE's « type de nom en clair »: 0 and 1 take no article (« de Caen », « d'Orbec »),
-    # 2 « le »/« du », 3 « la »/« de la », 4 « les »/« des », 5 « l' »/« de l' ».
-    CHARNIERES = {0: "de ", 1: "d'", 2: "du ", 3: "de la ", 4: "des ", 5: "de l'"}
-
-    @property
-    def of_name(self):
-        """The name after « de », with its article: « du Calvados », « de la Manche »,
-        « de l'Orne », « de Caen »."""
-        if self.liaison is None:
-            return f"de {self.name}" if self.name[:1].lower() not in "aeiouyéèêâh" else f"d'{self.name}"
-        name = self.name
-        if self.liaison in (2, 3, 4, 5):  # the article is not part of INSEE's name
-            return self.CHARNIERES[self.liaison] + name
-        return self.CHARNIERES.get(self.liaison, "de ") + name
-
-    @property
-    def is_commune(self):
-        return self.kind in COMMUNE_KINDS
-
-    @property
-    def list_filter(self):
-        """The lists' filter that gives what works here, and what it is called:
-        (``departement=14``, « de ce département ») or (``commune=14118``, « de cette
-        commune »); None for a region (every list is already the whole region) or a
-        département outside Basse-Normandie. Needs ``current`` loaded for a historic one."""
-        if self.kind == TerritoryKind.DEPARTEMENT and self.code in dict(DEPARTEMENTS):
-            return {"query": f"departement={self.code}", "label": "de ce département"}
-        if self.is_commune and not self.is_historic:
-            return {"query": f"commune={self.code}", "label": "de cette commune"}
-        if self.is_commune:
-            return {"query": f"commune={self.code}", "label": f"de {self.current.name}"}
-        return None
-
-    @property
-    def is_departement(self):
-        return self.kind == TerritoryKind.DEPARTEMENT
-
-    @property
-    def is_region(self):
-        return self.kind == TerritoryKind.REGION
-
-    @property
-    def is_historic(self):
-        return self.current_id is not None and self.current_id != self.pk
-
-    @property
-    def scope(self):
-        return next(scope for scope, kinds in SCOPE_KINDS.items() if self.kind in kinds)
-
-    @property
-    def schema_type(self):
-        """schema.org type (structured data)."""
-        return "City" if self.is_commune else "AdministrativeArea"
-
-    @classmethod
-    def make_key(cls, kind, code):
-        if kind == TerritoryKind.DEPARTEMENT or kind == TerritoryKind.COMMUNE:
-            return code.lower()
-        if kind == TerritoryKind.REGION:
-            return f"region-{code}"
-        return f"{code}-{kind.removeprefix('commune-')}".lower()
 
 
 # --- Vocabularies ------------------------------------------------------------------------
@@ -457,7 +204,7 @@ class CoverageQuerySet(PublishableQuerySet):
     coverage. An organisation's coverage is its own territories, sectors and publics;
     programmes and actions store theirs (``actions/coverage.py`` computes it: own, else
     the programme's, else the actor's). Territory roll-up: an item counts in a territory
-    when one of its territories has it in its ``reach`` (``actors/territories.py``)."""
+    when one of its territories has it in its ``reach`` (``territories/loading.py``)."""
 
     # The many-to-many fields that hold the coverage, by dimension.
     coverage_fields = {"territories": "territories", "sectors": "sectors", "publics": "publics"}

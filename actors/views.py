@@ -16,10 +16,12 @@ from common.collation import french, french_key
 from common.listing import DirectoryListView, paginate
 from common.querystring import filters_only, with_params
 from common.redirects import redirect_moved
+from territories.models import COMMUNE_KINDS, Scope, Territory
+from territories.resolver import Resolver
 
 from .extensions import actor_sections, page_address, partner_sections, section_context
 from .filters import ActorFilterSet
-from .models import COMMUNE_KINDS, EssFamily, Organisation, Scope, Territory
+from .models import EssFamily, Organisation
 
 RELATED_ACTORS = 5
 
@@ -84,7 +86,7 @@ class NearbyMixin:
             # « 14290 » is Fresney-le-Puceux's INSEE code and Orbec's postcode: the code
             # wins (the API's contract), and the page offers the communes of the postcode.
             typed = self.filterset.data.get("commune", "").strip()
-            others = [c for c in Territory.objects.with_postcode(typed) if c.pk != commune.pk]
+            others = [c for c in Resolver().postcode_communes(typed) if c.pk != commune.pk]
             context["postcode_communes"] = [
                 (c, with_params(filters_only(self.request.GET), commune=c.code)) for c in others
             ]

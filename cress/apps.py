@@ -17,3 +17,15 @@ class CressConfig(AppConfig):
         post_migrate.connect(staff.sync_after_migrate, dispatch_uid="staff-groups")
         # The addresses of the site's pages that the apps below show (cress/addresses.py).
         addresses.register()
+
+        from territories.models import register_page_url
+
+        register_page_url(territory_page_url)
+
+
+def territory_page_url(territory):
+    """A territory's public page is the site's (``territories`` is below it and names no
+    URL of ours): ``Territory.get_absolute_url`` asks here."""
+    from django.urls import reverse
+
+    return reverse("site:territory", args=[territory.key])

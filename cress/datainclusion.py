@@ -25,10 +25,11 @@ from rest_framework.decorators import api_view, schema
 from rest_framework.response import Response
 
 from actions.models import ACTOR_DEFERRED, LIST_DEFERRED, Action, Programme
-from actors.models import Organisation, Territory, TerritoryKind
+from actors.models import Organisation
 from common.api import UncheckedParametersSchema
 from common.collation import french
 from common.search import DOCUMENT_FIELDS
+from territories.models import Territory, TerritoryKind
 
 SOURCE = "cress-basse-normandie"
 SCHEMA_NAME = "data·inclusion v1"

@@ -1,12 +1,13 @@
 """Territory pages: what works in a territory, grouped from the most local level to the
 whole region, and which communes have published content. The roll-up rule itself is
-``Territory.reach`` (``actors/territories.py``), read by ``CoverageQuerySet``."""
+``Territory.reach`` (``territories/loading.py``), read by ``CoverageQuerySet``."""
 
 from django.db.models import Q
 
 from actions.models import Action
-from actors.models import Organisation, Scope, Territory, TerritoryKind
+from actors.models import Organisation
 from common.listing import paginate
+from territories.models import Scope, Territory, TerritoryKind
 
 # The directory's region: the former Basse-Normandie (INSEE 25).
 REGION_KEY = "region-25"

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from actions.models import Action, Programme
-from actors.models import Organisation, Territory
+from actors.models import Organisation
 from common.search import DOCUMENT_FIELDS, extract, query_stems
 from common.search import search as search_documents
+from territories.models import Territory
 
 LIMIT = 10
 

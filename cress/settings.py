@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "common",
+    "territories",
     "actors",
     "actions",
     "suggestions",
@@ -303,10 +304,10 @@ LOGGING = {
 # The directory itself. The apps whose models are the published content: a change of one
 # goes through the unit of work (common/changes.py: coverage, search documents,
 # duplicates, the cache version, the history's reason).
-DIRECTORY_CONTENT_APPS = ("actors", "actions")
+DIRECTORY_CONTENT_APPS = ("territories", "actors", "actions")
 # The apps whose models staff edit in the admin: « Éditeurs » may view, add and change them
 # (common/staff.py, synced after every migrate), « recent changes » list their history.
-DIRECTORY_STAFF_APPS = ("actors", "actions", "suggestions", "imports")
+DIRECTORY_STAFF_APPS = ("territories", "actors", "actions", "suggestions", "imports")
 # One page size for every list, page and API answer.
 DIRECTORY_PAGE_SIZE = 20
 # Anonymous visitors' pages from the shared cache (common/cache.py); the test suite turns it

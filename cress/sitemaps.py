@@ -7,7 +7,8 @@ from django.db.models import Max, Q
 from django.urls import reverse
 
 from actions.models import Action, Event, Programme
-from actors.models import DEPARTEMENTS, Organisation, Sector, Territory, TerritoryKind
+from actors.models import Organisation, Sector
+from territories.models import DEPARTEMENTS, Territory, TerritoryKind
 
 from . import places
 

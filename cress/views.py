@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from actions.models import Action, Programme
-from actors.filters import DEPARTEMENTS
-from actors.models import Organisation, Scope, Sector, Territory, TerritoryKind
+from actors.models import Organisation, Sector
 from common.collation import french
 from common.listing import paginate
 from common.search import DOCUMENT_FIELDS, terms
+from territories.models import DEPARTEMENTS, Scope, Territory, TerritoryKind
 
 from . import accessibility, places, search_results
 from .datainclusion import UNFILLED_SERVICE_FIELDS, UNFILLED_STRUCTURE_FIELDS

@@ -25,17 +25,9 @@ from import_export.widgets import ManyToManyWidget
 
 from actions.dates import PartialDate
 from actions.models import Action, Programme, ProgrammeKind
-from actors.models import (
-    COMMUNE_KINDS,
-    EssFamily,
-    Organisation,
-    OrganisationKind,
-    PositionSource,
-    Public,
-    Sector,
-    Status,
-)
+from actors.models import EssFamily, Organisation, OrganisationKind, PositionSource, Public, Sector, Status
 from common.collation import french
+from territories.models import COMMUNE_KINDS
 
 from . import bulk
 from .widgets import (

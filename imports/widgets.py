@@ -8,11 +8,11 @@ from django.core.exceptions import ValidationError
 from import_export import widgets
 
 from actors.dates import format_partial_date, parse_partial_date
-from actors.models import COMMUNE_KINDS, Territory, TerritoryKind
-from common.search import DOCUMENT_FIELDS, fold
+from common.search import fold
+from territories.models import Territory
+from territories.resolver import Resolver
 
 SEPARATORS = re.compile(r"\s*[|;]\s*")
-KEYED = re.compile(r"^(?P<name>.*?)\s*\((?P<key>[\w-]+)\)$")
 
 
 def split(value):
@@ -92,76 +92,19 @@ class YesNoWidget(widgets.Widget):
 
 
 class Lookups:
-    """In-memory indexes for one import: territories (by key, code and name), sectors and
-    publics (by name and slug), and the slugs the file refers to."""
+    """What one import reads once: every territory, for the territory and commune columns
+    (``territories/resolver.py``: the rules of every place a territory is typed)."""
 
     def __init__(self):
-        self._territories = None
-
-    def territories(self):
-        if self._territories is None:
-            by_key, by_code, by_name, by_postcode = {}, {}, {}, {}
-            rows = Territory.objects.select_related("current", "parent").defer(*DOCUMENT_FIELDS)
-            for territory in rows:
-                by_key[territory.key] = territory
-                by_code.setdefault(territory.code, []).append(territory)
-                by_name.setdefault(fold(territory.name), []).append(territory)
-                if territory.kind in COMMUNE_KINDS:
-                    # Today's commune, as TerritoryQuerySet.with_postcode gives it.
-                    today = territory.current if territory.current_id else territory
-                    for postcode in territory.postcodes.split():
-                        by_postcode.setdefault(postcode, {})[today.pk] = today
-            self._territories = by_key, by_code, by_name
-            self._postcodes = {code: list(found.values()) for code, found in by_postcode.items()}
-        return self._territories
+        self._resolver = None
 
     def territory(self, part):
-        """The territory a cell names: « Nom (clé) » as exported, a key or INSEE code, a
-        postcode or a name; a historic commune gives today's (``resolve``)."""
-        by_key, by_code, by_name = self.territories()
-        by_postcode = self._postcodes
-        keyed = KEYED.match(part)
-        if keyed and keyed.group("key") in by_key:
-            return by_key[keyed.group("key")]
-        if part in by_key:
-            return by_key[part]
-        if part.upper() in by_code or part.isdigit():
-            codes = by_code.get(part.upper(), [])
-            current = [t for t in codes if t.kind in COMMUNE_KINDS and t.current_id is None]
-            if current:
-                return current[0]
-            for kind in (TerritoryKind.DEPARTEMENT, TerritoryKind.REGION):
-                found = [t for t in codes if t.kind == kind and t.is_current]
-                if found:
-                    return found[0]
-            historic = [t for t in codes if t.kind in COMMUNE_KINDS and t.current_id]
-            if historic:
-                return historic[0].current
-            served = sorted(by_postcode.get(part, []), key=lambda t: (t.name, t.code))
-            if len(served) == 1:
-                return served[0]
-            if len(served) > 1:
-                raise ValueError(self._ambiguous(part, served))
-            raise ValueError(f"Territoire inconnu : « {part} » (ni code INSEE, ni code postal connu).")
-        candidates = by_name.get(fold(part), [])
-        today = {}
-        for territory in candidates:
-            current = (
-                territory.current if territory.current_id and territory.kind in COMMUNE_KINDS else territory
-            )
-            today[current.pk] = current
-        if len(today) == 1:
-            return next(iter(today.values()))
-        if len(today) > 1:
-            raise ValueError(self._ambiguous(part, list(today.values())))
-        raise ValueError(
-            f"Territoire inconnu : « {part} ». Indiquez son nom, son code INSEE ou son code postal."
-        )
-
-    @staticmethod
-    def _ambiguous(part, candidates):
-        listed = ", ".join(f"{t.name} ({t.get_kind_display().lower()} {t.code})" for t in candidates[:8])
-        return f"« {part} » désigne plusieurs territoires : {listed}. Indiquez le code INSEE."
+        """The territory a cell names (« Nom (clé) » as exported, a key, an INSEE code, a
+        postcode or a name; a historic commune gives today's): ``Unresolved``, a
+        ``ValueError`` with a French message, when none or several."""
+        if self._resolver is None:
+            self._resolver = Resolver.for_file()
+        return self._resolver.territory(part)
 
 
 class TerritoriesWidget(widgets.ManyToManyWidget):

@@ -2,7 +2,8 @@ import factory
 from factory.django import DjangoModelFactory
 
 from actions.models import Action, Partnership, Programme, Role
-from actors.models import Organisation, OrganisationKind, Public, Sector, Status, Territory, TerritoryKind
+from actors.models import Organisation, OrganisationKind, Public, Sector, Status
+from territories.models import Territory, TerritoryKind
 
 
 class TerritoryFactory(DjangoModelFactory):

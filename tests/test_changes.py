@@ -10,11 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import Action
-from actors.models import Organisation, Status, Territory
+from actors.models import Organisation, Status
 from common import changes
 from common.cache import content_version
 from common.changes import content_changes
 from imports.models import DuplicatePair
+from territories.models import Territory
 from tests.factories import OrganisationFactory, bulk_actors
 
 

@@ -11,7 +11,8 @@ import pytest
 
 from actions.dates import Precision
 from actions.models import Action, Event, KeyFigure, Partnership, Programme, Quote
-from actors.models import Organisation, OrganisationKind, Status, Territory
+from actors.models import Organisation, OrganisationKind, Status
+from territories.models import Territory
 from tests.seed import SIX_ACTORS
 
 

@@ -6,8 +6,9 @@ output shows any marker."""
 import pytest
 
 from actions.models import Event, KeyFigure, Quote, Role
-from actors.models import Sector, Status, Territory
+from actors.models import Sector, Status
 from cress.sitemaps import SITEMAPS
+from territories.models import Territory
 from tests.api.test_open_data import sitemap_urls
 from tests.factories import (
     ActionFactory,

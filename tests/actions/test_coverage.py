@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from actions.models import Action
-from actors.models import Public, Sector, Territory
+from actors.models import Public, Sector
+from territories.models import Territory
 from tests.factories import ActionFactory, OrganisationFactory, ProgrammeFactory
 
 

@@ -13,7 +13,7 @@ from suggestions.models import Kind, Suggestion
 from tests.factories import ActionFactory, OrganisationFactory, PartnerFactory, ProgrammeFactory
 
 CONTENT_MODELS = [
-    model for model in admin.site._registry if model._meta.app_label in {"actors", "actions", "suggestions"}
+    model for model in admin.site._registry if model._meta.app_label in {"territories", "actors", "actions", "suggestions"}
 ]
 
 

@@ -12,10 +12,11 @@ from django.test import Client
 from django.urls import reverse
 
 from actions.models import Action, Event, KeyFigure, Partnership, Programme, Quote
-from actors.models import Organisation, Public, Sector, Synonym, Territory
+from actors.models import Organisation, Public, Sector, Synonym
 from suggestions.models import Kind, Suggestion
+from territories.models import Territory
 
-CONTENT_APPS = {"actors", "actions", "suggestions"}
+CONTENT_APPS = {"territories", "actors", "actions", "suggestions"}
 
 # add, change, list: what CRESS staff read at the top of each page.
 TITLES = {

@@ -10,8 +10,9 @@ import pytest
 from data_inclusion.schema import v1
 
 from actions.models import Action, Programme
-from actors.models import Organisation, Public, Sector, Territory
+from actors.models import Organisation, Public, Sector
 from cress import datainclusion
+from territories.models import Territory
 from tests.seed import SIX_ACTORS
 
 STRUCTURES = "/api/v1/data-inclusion/structures/"

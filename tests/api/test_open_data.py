@@ -12,7 +12,8 @@ import yaml
 from openapi_spec_validator import validate
 
 from actions.models import Action
-from actors.models import Organisation, Status, Territory
+from actors.models import Organisation, Status
+from territories.models import Territory
 from tests.seed import SIX_ACTORS
 
 COMBINATIONS = {

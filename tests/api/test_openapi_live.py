@@ -15,7 +15,8 @@ from openapi_core import Config, OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
 from openapi_core.deserializing.media_types.util import json_loads
 
-from actors.models import Organisation, Territory
+from actors.models import Organisation
+from territories.models import Territory
 
 # (address, headers, expected status): every list and detail endpoint, filtered lists,
 # pages, errors, both formats of the actor list, both data·inclusion exports.

@@ -6,9 +6,10 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from actions.models import Partnership, Programme
-from actors.models import Organisation, Status, Territory
+from actors.models import Organisation, Status
+from territories.models import Territory
 
-CONTENT_MODELS = [model for model in admin.site._registry if model._meta.app_label in {"actors", "actions"}]
+CONTENT_MODELS = [model for model in admin.site._registry if model._meta.app_label in {"territories", "actors", "actions"}]
 
 
 def admin_url(model, view, *args):

@@ -131,7 +131,7 @@ def test_one_editor_saving_twice_is_not_refused(directory, editor_client):
     assert Programme.objects.get(pk=programme.pk).summary == "Second résumé."
 
 
-CONTENT = ["actors", "actions", "suggestions"]
+CONTENT = ["territories", "actors", "actions", "suggestions"]
 
 
 def snapshot():

@@ -9,7 +9,8 @@ import html
 
 import pytest
 
-from actors.models import Sector, Status, Territory
+from actors.models import Sector, Status
+from territories.models import Territory
 from tests.factories import (
     ActionFactory,
     OrganisationFactory,

@@ -11,7 +11,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from actors.models import Sector, Territory
+from actors.models import Sector
+from territories.models import Territory
 from tests.factories import PartnerFactory, bulk_actors
 
 PAGES = {

@@ -33,8 +33,8 @@ def test_after_a_migrate_the_groups_have_the_documented_permissions():
                        ("actions", "keyfigure"), ("suggestions", "suggestion"), ("imports", "importrecord")]:  # fmt: skip
         assert {f"{app}.view_{model}", f"{app}.add_{model}", f"{app}.change_{model}"} <= editors
     # …territories and every history read-only; never delete; nothing outside those apps.
-    assert "actors.view_territory" in editors
-    assert not {"actors.add_territory", "actors.change_territory"} & editors
+    assert "territories.view_territory" in editors
+    assert not {"territories.add_territory", "territories.change_territory"} & editors
     assert "actors.view_historicalorganisation" in editors
     assert not [name for name in editors if "_historical" in name and ".view_" not in name]
     assert not [name for name in editors if ".delete_" in name]

@@ -3,7 +3,8 @@ commune is what covers it, its historic communes, its département or its region
 
 import pytest
 
-from actors.models import Organisation, Scope, Territory
+from actors.models import Organisation
+from territories.models import Scope, Territory
 from tests.factories import ActionFactory, OrganisationFactory, ProgrammeFactory
 
 

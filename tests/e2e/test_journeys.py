@@ -256,7 +256,7 @@ def log_in_as_editor(page, site):
 def test_a_visitor_near_orbec_finds_reports_and_an_editor_moderates(site, page):
     from decimal import Decimal
 
-    from actors.models import Territory
+    from territories.models import Territory
     from tests.factories import OrganisationFactory
 
     violations = csp_violations(page)

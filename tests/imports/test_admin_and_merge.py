@@ -11,9 +11,10 @@ from django.test import Client
 from django.urls import reverse
 
 from actions.models import KeyFigure, Partnership, Programme, Quote, Role
-from actors.models import Organisation, Status, Territory
+from actors.models import Organisation, Status
 from imports.merge import merge
 from imports.models import DuplicatePair, ImportRecord
+from territories.models import Territory
 from tests.cress.test_admin import organisation_form
 from tests.factories import OrganisationFactory, ProgrammeFactory
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from actors.duplicates import likely_duplicates, likely_duplicates_many, trigrams
-from actors.models import Territory
+from territories.models import Territory
 from tests.factories import OrganisationFactory
 
 NAMES = [

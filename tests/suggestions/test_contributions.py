@@ -13,10 +13,11 @@ from django.test import Client
 from django.urls import reverse
 
 from actors import geocoding
-from actors.models import Organisation, PositionSource, Status, Territory
+from actors.models import Organisation, PositionSource, Status
 from suggestions import verification
 from suggestions.forms import form_stamp
 from suggestions.models import Kind, State, Suggestion
+from territories.models import Territory
 from tests.clock import signing_clock
 from tests.factories import OrganisationFactory
 
@@ -144,7 +145,7 @@ def test_votre_commune_with_a_historic_name_gives_today_s_commune(placed, client
 def test_an_ambiguous_commune_name_says_which_ones(directory, client):
     from collections import Counter
 
-    from actors.models import COMMUNE_KINDS
+    from territories.models import COMMUNE_KINDS
 
     names = Counter(
         Territory.objects.filter(kind__in=COMMUNE_KINDS, current__isnull=True).values_list("name", flat=True)

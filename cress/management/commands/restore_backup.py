@@ -7,10 +7,10 @@ from common.changes import content_changes
 
 class Command(BaseCommand):
     help = (
-        "Restaure une sauvegarde JSON (faite par « dumpdata actors actions auth.user auth.group "
-        "--natural-foreign --natural-primary ») dans une base migrée et vide : contenus, historique, "
-        "comptes. L'historique n'enregistre pas la restauration comme des modifications ; la couverture "
-        "et les documents de recherche sont recalculés à la fin."
+        "Restaure une sauvegarde JSON (faite par « dumpdata territories actors actions suggestions "
+        "auth.user auth.group --natural-foreign --natural-primary ») dans une base migrée et vide : "
+        "contenus, historique, comptes. L'historique n'enregistre pas la restauration comme des "
+        "modifications ; la couverture et les documents de recherche sont recalculés à la fin."
     )
 
     def add_arguments(self, parser):

@@ -13,7 +13,7 @@ every territory that contains it, and in every territory it contains:
 So what covers Livarot (commune déléguée) counts in Livarot-Pays-d'Auge, the Calvados,
 Normandie and Basse-Normandie; what covers the whole region counts in Caen. ``reach``
 stores, for each territory, every territory where what covers it counts (itself
-included): filters, facets and territory pages read it (``CoverageQuerySet``).
+included): filters, facets and territory pages read it (``actors.models.CoverageQuerySet``).
 
 The committed reference file ``fixtures/territories.json`` is a subset of that package
 (all régions and départements, the communes of chosen départements) with its source and

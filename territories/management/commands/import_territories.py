@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from actors import territories
+from territories import loading
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--departements",
             nargs="+",
-            default=territories.DEFAULT_DEPARTEMENTS,
+            default=loading.DEFAULT_DEPARTEMENTS,
             help="Départements dont on importe les communes (défaut : 14 50 61).",
         )
         parser.add_argument(
@@ -30,17 +30,17 @@ class Command(BaseCommand):
     def handle(self, *args, source=None, departements=None, write_fixture=False, **options):
         if source:
             try:
-                data = territories.read_package(source, departements)
+                data = loading.read_package(source, departements)
             except FileNotFoundError as error:
                 raise CommandError(f"Fichier introuvable : {error.filename}") from error
             if write_fixture:
-                territories.write_fixture(data)
-                self.stdout.write(f"Fichier de référence écrit : {territories.FIXTURE_PATH}")
+                loading.write_fixture(data)
+                self.stdout.write(f"Fichier de référence écrit : {loading.FIXTURE_PATH}")
         else:
             if write_fixture:
                 raise CommandError("--write-fixture demande --source.")
-            data = territories.read_fixture()
-        created, updated = territories.import_territories(data)
+            data = loading.read_fixture()
+        created, updated = loading.import_territories(data)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Territoires : {created} créés, {updated} mis à jour "

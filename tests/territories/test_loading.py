@@ -2,14 +2,15 @@
 
 import pytest
 
-from actors import territories
-from actors.models import Organisation, Territory, TerritoryKind
+from actors.models import Organisation
+from territories import loading
+from territories.models import Territory, TerritoryKind
 from tests.factories import ActionFactory, OrganisationFactory, ProgrammeFactory
 
 
 @pytest.fixture(scope="module")
 def fixture_data():
-    return territories.read_fixture()
+    return loading.read_fixture()
 
 
 def test_committed_fixture_names_source_and_version(fixture_data):
@@ -32,7 +33,7 @@ def test_committed_fixture_holds_the_communes_of_the_three_departements(fixture_
 @pytest.mark.django_db
 def test_import_is_idempotent(directory, fixture_data):
     before = Territory.objects.count()
-    created, updated = territories.import_territories(fixture_data)
+    created, updated = loading.import_territories(fixture_data)
     assert (created, updated) == (0, 0)
     assert Territory.objects.count() == before
     assert Territory.objects.filter(kind__startswith="commune").count() == 1881
@@ -44,7 +45,7 @@ def test_import_is_idempotent(directory, fixture_data):
 @pytest.mark.django_db
 def test_import_repairs_a_changed_name(directory, fixture_data):
     Territory.objects.filter(key="14478").update(name="Orbec-modifié")
-    created, updated = territories.import_territories(fixture_data)
+    created, updated = loading.import_territories(fixture_data)
     assert (created, updated) == (0, 1)
     assert Territory.objects.get(key="14478").name == "Orbec"
 
