@@ -23,6 +23,7 @@ from actors.models import EssFamily, Organisation, OrganisationKind, Public, Sec
 from common import changes
 from common.bulk import insert_objects, insert_rows
 from territories.models import COMMUNE_KINDS, Territory, TerritoryKind
+from territories.region import REGION_CODES
 
 from .models import Action, Event, KeyFigure, Partnership, Programme, ProgrammeKind, Quote, Role
 
@@ -59,7 +60,7 @@ class Places:
             .distinct().values_list("pk", flat=True)
         )  # fmt: skip
         self.regions = list(
-            Territory.objects.filter(key__in=["region-25", "region-28"]).values_list("pk", flat=True)
+            Territory.objects.filter(kind=TerritoryKind.REGION, code__in=REGION_CODES).values_list("pk", flat=True)
         )
         if not self.communes:
             raise RuntimeError(

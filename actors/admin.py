@@ -11,11 +11,11 @@ from common import changes, history
 from common.admin import ConcurrencyGuard, DashboardItem, HistoryAdmin, StaffAdmin, short_date
 from common.collation import FrenchKey
 from common.search import DOCUMENT_FIELDS
+from territories.region import DEPARTEMENT_CODES, DEPARTEMENTS
 
 from . import logos
 from .duplicates import likely_duplicates
 from .extensions import organisation_inlines
-from .filters import DEPARTEMENTS
 from .models import (
     Organisation,
     OrganisationKind,
@@ -44,7 +44,7 @@ class DepartementFilter(admin.SimpleListFilter):
         return [(code, f"{name} ({code})") for code, name in DEPARTEMENTS]
 
     def queryset(self, request, queryset):
-        if self.value() in dict(DEPARTEMENTS):
+        if self.value() in DEPARTEMENT_CODES:
             return queryset.in_departement(self.value())
         return queryset
 

@@ -19,7 +19,7 @@ from drf_spectacular.utils import extend_schema_field
 from common.collation import french, french_key
 from common.filters import FacetedFilterSet, SortFilter
 from common.search import search
-from territories.models import DEPARTEMENTS
+from territories.region import DEPARTEMENT_CODES, DEPARTEMENTS
 from territories.resolver import Resolver, Unresolved
 
 from .models import EssFamily, Organisation, Public, Sector
@@ -150,7 +150,7 @@ class CoverageFilterSet(FacetedFilterSet):
     # --- facets (one grouped query each)
     def facet_departement(self, base):
         return self.choice_facet(
-            "departement", DEPARTEMENTS, base.count_by_departement([c for c, _ in DEPARTEMENTS])
+            "departement", DEPARTEMENTS, base.count_by_departement(DEPARTEMENT_CODES)
         )
 
     def facet_secteur(self, base):

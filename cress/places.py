@@ -8,9 +8,10 @@ from actions.models import Action
 from actors.models import Organisation
 from common.listing import paginate
 from territories.models import Scope, Territory, TerritoryKind
+from territories.region import REGION
 
-# The directory's region: the former Basse-Normandie (INSEE 25).
-REGION_KEY = "region-25"
+# The directory's region (``DIRECTORY_REGION``): its page is the list of territories.
+REGION_KEY = Territory.make_key(TerritoryKind.REGION, REGION["code"])
 
 
 def communes_with_content():

@@ -308,6 +308,17 @@ DIRECTORY_CONTENT_APPS = ("territories", "actors", "actions")
 # The apps whose models staff edit in the admin: « Éditeurs » may view, add and change them
 # (common/staff.py, synced after every migrate), « recent changes » list their history.
 DIRECTORY_STAFF_APPS = ("territories", "actors", "actions", "suggestions", "imports")
+# The directory's region: no code names a region or a département, all read this
+# (territories/region.py). The former Basse-Normandie (INSEE 25), part of Normandie (28)
+# since 2016; « liaison »: INSEE's « typeLiaison » of its name (3: « de la Basse-Normandie »);
+# its départements in the order the lists' « Département » filter offers them.
+DIRECTORY_REGION = {
+    "code": "25",
+    "name": "Basse-Normandie",
+    "liaison": 3,
+    "current_region": "28",
+    "departements": {"14": "Calvados", "50": "Manche", "61": "Orne"},
+}
 # One page size for every list, page and API answer.
 DIRECTORY_PAGE_SIZE = 20
 # Anonymous visitors' pages from the shared cache (common/cache.py); the test suite turns it

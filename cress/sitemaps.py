@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from actions.models import Action, Event, Programme
 from actors.models import Organisation, Sector
-from territories.models import DEPARTEMENTS, Territory, TerritoryKind
+from territories.models import Territory, TerritoryKind
+from territories.region import DEPARTEMENT_CODES
 
 from . import places
 
@@ -95,7 +96,7 @@ class TerritorySitemap(Sitemap):
         return (
             Territory.objects.filter(
                 Q(key=places.REGION_KEY)
-                | Q(kind=TerritoryKind.DEPARTEMENT, code__in=[code for code, _ in DEPARTEMENTS])
+                | Q(kind=TerritoryKind.DEPARTEMENT, code__in=DEPARTEMENT_CODES)
                 | Q(pk__in=places.communes_with_content())
             )
             .order_by("key")

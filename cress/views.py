@@ -13,7 +13,8 @@ from actors.models import Organisation, Sector
 from common.collation import french
 from common.listing import paginate
 from common.search import DOCUMENT_FIELDS, terms
-from territories.models import DEPARTEMENTS, Scope, Territory, TerritoryKind
+from territories.models import Scope, Territory, TerritoryKind
+from territories.region import DEPARTEMENT_CODES, DEPARTEMENTS
 
 from . import accessibility, places, search_results
 from .datainclusion import UNFILLED_SERVICE_FIELDS, UNFILLED_STRUCTURE_FIELDS
@@ -24,10 +25,9 @@ def published_actors():
 
 
 def departement_counts():
-    """Published actors and actions per département of Basse-Normandie (2 grouped queries)."""
-    codes = [code for code, _ in DEPARTEMENTS]
-    actors = published_actors().count_by_departement(codes)
-    actions = Action.objects.published().count_by_departement(codes)
+    """Published actors and actions per département of the region (2 grouped queries)."""
+    actors = published_actors().count_by_departement(DEPARTEMENT_CODES)
+    actions = Action.objects.published().count_by_departement(DEPARTEMENT_CODES)
     return [
         {
             "code": code,

@@ -30,23 +30,11 @@ from django.db import transaction
 from common.search import write_documents
 
 from .models import COMMUNE_KINDS, Territory, TerritoryKind
+from .region import historic_regions
 
 PACKAGE = "@etalab/decoupage-administratif"
 PACKAGE_VERSION = "6.0.0"
-DEFAULT_DEPARTEMENTS = ["14", "50", "61"]
 FIXTURE_PATH = Path(settings.BASE_DIR) / "fixtures" / "territories.json"
-
-# Regions dissolved by the 2016 reform, with the départements they held and their
-# successor (INSEE COG history). Not in the Etalab package, which lists current regions.
-HISTORIC_REGIONS = [
-    {
-        "code": "25",
-        "nom": "Basse-Normandie",
-        "successeur": "28",
-        "departements": ["14", "50", "61"],
-        "typeLiaison": 3,
-    },
-]
 
 COMMUNE_TYPES = {
     "commune-actuelle": TerritoryKind.COMMUNE,
@@ -68,7 +56,7 @@ def read_package(data_dir, departements):
         "version": PACKAGE_VERSION,
         "departements_with_communes": list(departements),
         "regions": load("regions.json"),
-        "historic_regions": HISTORIC_REGIONS,
+        "historic_regions": historic_regions(),
         "departements": load("departements.json"),
         "communes": [
             commune

@@ -15,6 +15,8 @@ from django.db import models
 from common.collation import french
 from common.search import Searchable
 
+from .region import DEPARTEMENT_CODES
+
 
 class TerritoryKind(models.TextChoices):
     REGION = "region", "Région"
@@ -26,10 +28,6 @@ class TerritoryKind(models.TextChoices):
 
 COMMUNE_KINDS = (TerritoryKind.COMMUNE, TerritoryKind.COMMUNE_DELEGUEE, TerritoryKind.COMMUNE_ASSOCIEE)
 HISTORIC_COMMUNE_KINDS = (TerritoryKind.COMMUNE_DELEGUEE, TerritoryKind.COMMUNE_ASSOCIEE)
-
-
-# The départements of Basse-Normandie: the lists' « Département » filter offers these.
-DEPARTEMENTS = [("14", "Calvados"), ("50", "Manche"), ("61", "Orne")]
 
 
 class Scope(models.IntegerChoices):
@@ -194,8 +192,8 @@ class Territory(Searchable):
         """The lists' filter that gives what works here, and what it is called:
         (``departement=14``, « de ce département ») or (``commune=14118``, « de cette
         commune »); None for a region (every list is already the whole region) or a
-        département outside Basse-Normandie. Needs ``current`` loaded for a historic one."""
-        if self.kind == TerritoryKind.DEPARTEMENT and self.code in dict(DEPARTEMENTS):
+        département outside the directory's region (``DIRECTORY_REGION``). Needs ``current`` loaded for a historic one."""
+        if self.kind == TerritoryKind.DEPARTEMENT and self.code in DEPARTEMENT_CODES:
             return {"query": f"departement={self.code}", "label": "de ce département"}
         if self.is_commune and not self.is_historic:
             return {"query": f"commune={self.code}", "label": "de cette commune"}

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from territories import loading
+from territories.region import DEPARTEMENT_CODES
 
 
 class Command(BaseCommand):
@@ -18,8 +19,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--departements",
             nargs="+",
-            default=loading.DEFAULT_DEPARTEMENTS,
-            help="Départements dont on importe les communes (défaut : 14 50 61).",
+            default=DEPARTEMENT_CODES,
+            help=f"Départements dont on importe les communes (défaut : {' '.join(DEPARTEMENT_CODES)}, "
+            "ceux de DIRECTORY_REGION).",
         )
         parser.add_argument(
             "--write-fixture",
