@@ -74,8 +74,9 @@ class Duplicate:
         return f"Doublon possible : « {other.name} »{where} — {self.label}{score}."
 
 
-def departement_code(commune):
-    return commune.code[:2] if commune is not None and commune.kind in COMMUNE_KINDS else ""
+def departement_of(commune):
+    """The département (its id) of a commune — its ``parent``, as everywhere else — or None."""
+    return commune.parent_id if commune is not None and commune.kind in COMMUNE_KINDS else None
 
 
 def likely_duplicates(organisation):
@@ -109,9 +110,9 @@ def similar_names(organisation, others):
     commune = organisation.commune if organisation.commune_id else None
     if commune is None or not organisation.name:
         return []
-    departement = departement_code(commune)
+    departement = departement_of(commune)
     nearby = others.filter(
-        Q(commune=commune) | Q(commune__code__startswith=departement, commune__kind__in=COMMUNE_KINDS)
+        Q(commune=commune) | Q(commune__parent_id=departement, commune__kind__in=COMMUNE_KINDS)
     ).order_by()
     # ``%`` (trigram_similar) lets the trigram index find the few close names first.
     with transaction.atomic(), connection.cursor() as cursor:
@@ -201,21 +202,20 @@ def _similar_names_many(organisations):
     reaches t share at least one of the |A| − ⌈t·|A|⌉ + 1 rarest trigrams of each)."""
     import math
 
-    departements = {departement_code(o.commune) for o in organisations if o.commune is not None} - {""}
+    departements = {departement_of(o.commune) for o in organisations if o.commune is not None} - {None}
     if not departements:
         return []
-    where = Q()
-    for code in departements:
-        where |= Q(commune__code__startswith=code)
     rows = (
-        Organisation.objects.filter(where, commune__kind__in=COMMUNE_KINDS, merged_into__isnull=True)
+        Organisation.objects.filter(
+            commune__parent_id__in=departements, commune__kind__in=COMMUNE_KINDS, merged_into__isnull=True
+        )
         .order_by()
-        .values_list("pk", "name", "commune_id", "commune__code")
+        .values_list("pk", "name", "commune_id", "commune__parent_id")
     )
     names, by_commune, frequency = {}, {}, {}
-    for pk, name, commune_id, code in rows:
+    for pk, name, commune_id, departement in rows:
         grams = trigrams(name)
-        names[pk] = (grams, commune_id, code[:2])
+        names[pk] = (grams, commune_id, departement)
         by_commune.setdefault(commune_id, []).append(pk)
         for gram in grams:
             frequency[gram] = frequency.get(gram, 0) + 1

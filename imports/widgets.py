@@ -7,7 +7,7 @@ import re
 from django.core.exceptions import ValidationError
 from import_export import widgets
 
-from actors.dates import format_partial_date, parse_partial_date
+from actions.dates import format_partial_date, parse_partial_date
 from common.search import fold
 from territories.models import Territory
 from territories.resolver import Resolver

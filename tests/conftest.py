@@ -22,7 +22,7 @@ REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path):
     from django.core.cache import cache
 
     # Each test starts with an empty cache of its own process (counts, facets, the content
@@ -36,6 +36,7 @@ def _test_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploaded files (logos) never land in the checkout
     for engine in settings.TEMPLATES:
         engine["OPTIONS"]["string_if_invalid"] = InvalidTemplateVariable("%s")
 

@@ -1,5 +1,5 @@
 """The stairs run one way: ``cress`` → apps (``imports`` → ``suggestions`` → ``actions`` →
-``actors``) → ``common``."""
+``actors`` → ``territories``) → ``common`` — in imports, in strings and in templates."""
 
 import ast
 import re
