@@ -43,7 +43,7 @@ run: port-free install
 	@echo "  Annuaire public :   http://127.0.0.1:$(PORT)/"
 	@echo "  Administration :    http://127.0.0.1:$(PORT)/admin/"
 	@echo "  Compte d'équipe :   make staff IDENTIFIANT=prenom GROUPE=administrateur"
-	@echo "                      (ou : $(if $(DATABASE_URL),DATABASE_URL='$(DATABASE_URL)' ,)$(PY) manage.py create_staff prenom --groupe administrateur)"
+	@echo "                      (ou : $(if $(DATABASE_URL),DATABASE_URL='…' ,)DJANGO_DEBUG=1 $(PY) manage.py create_staff prenom --groupe administrateur)"
 	@echo ""
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -32,7 +32,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_migrate
 
-from actors.models import Organisation
+from actors.models import Organisation, Public, Sector
 from common.bulk import insert_rows
 from common.changes import follower
 from common.iterables import batched
@@ -214,7 +214,13 @@ def follow(changes):
     if changes.rebuild:
         rebuild()
         return
+    if any(changes.deleted.get(model) for model in (Sector, Public)):
+        rebuild()  # the relations went with the term: who had it is no longer known (rare: administrators only)
+        return
     actor_ids = set(changes.pks(Organisation))
+    for vocabulary, relation in ((Sector, "sectors"), (Public, "publics")):  # a renamed term: documents
+        if terms := changes.pks(vocabulary):
+            actor_ids |= _actors_with(relation, terms)
     programmes, actions = changes.pks(Programme), changes.pks(Action)
     if programmes:
         actor_ids |= set(Programme.objects.filter(pk__in=programmes).values_list("actor_id", flat=True))
@@ -224,6 +230,16 @@ def follow(changes):
         actor_ids |= {instance.actor_id for instance in changes.deleted.get(model, ())}
     deleted = {instance.pk for instance in changes.deleted.get(Organisation, ())}
     refresh(actor_ids - deleted)
+
+
+def _actors_with(relation, terms):
+    """The actors whose organisation, programmes or actions have one of ``terms`` as their own."""
+    lookup = {f"{relation}__in": terms}
+    return (
+        set(Organisation.objects.filter(**lookup).values_list("pk", flat=True))
+        | set(Programme.objects.filter(**lookup).values_list("actor_id", flat=True))
+        | set(Action.objects.filter(**lookup).values_list("actor_id", flat=True))
+    )
 
 
 def _after_migrate(sender, using, **kwargs):

@@ -162,8 +162,8 @@ class ContentLoader:
                 self.load_event(item)
             for item in self.data["quotes"]:
                 self.load_quote(item)
-        if confirm is not None and not confirm(self.report):
-            raise Cancelled
+            if confirm is not None and not confirm(self.report):
+                raise Cancelled  # leaves the unit of work: nothing follows, all is rolled back
         return self.report
 
     def load_organisations(self):

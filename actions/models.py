@@ -9,6 +9,7 @@ else the actor's): the ``effective_*`` fields are never edited by hand.
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Max, Q
+from django.db.models.functions import Collate
 from django.urls import reverse
 
 from actors.models import (
@@ -308,7 +309,7 @@ class Action(PeriodMixin, Coverage, Searchable, Publishable):
         ordering = ["programme", "order", "pk"]
         constraints = period_constraints()
         # The list's default order (actions/filters.py): an index answers it.
-        indexes = [models.Index(FrenchKey("title"), F("title"), name="action_french_title")]
+        indexes = [models.Index(FrenchKey("title"), Collate(F("title"), "C"), name="action_french_order")]
 
     def __str__(self):
         return self.title

@@ -16,6 +16,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from common import changes
+from common.changes import content_changes
 from territories.models import COMMUNE_KINDS, Territory
 
 from .models import Organisation, PositionSource
@@ -53,18 +55,18 @@ def geocode_organisations(limit=None):
         .select_related("commune").order_by("pk")
     )  # fmt: skip
     placed = missed = 0
-    for organisation in todo[:limit] if limit else todo:
-        commune = organisation.commune.name if organisation.commune_id else ""
-        params = {"postcode": organisation.postcode} if organisation.postcode else {}
-        point = search(f"{organisation.street_address} {organisation.postcode} {commune}".strip(), **params)
-        if point is None:
-            missed += 1
-            continue
-        organisation.latitude, organisation.longitude = point
-        organisation.position_source = PositionSource.GEOCODED
-        organisation._change_reason = "Position calculée (Base adresse nationale)"
-        organisation.save(update_fields=["latitude", "longitude", "position_source", "updated_at"])
-        placed += 1
+    with content_changes(reason="Position calculée (Base adresse nationale)"):  # followed once, at the end
+        for organisation in todo[:limit] if limit else todo:
+            commune = organisation.commune.name if organisation.commune_id else ""
+            params = {"postcode": organisation.postcode} if organisation.postcode else {}
+            point = search(f"{organisation.street_address} {organisation.postcode} {commune}".strip(), **params)
+            if point is None:
+                missed += 1
+                continue
+            organisation.latitude, organisation.longitude = point
+            organisation.position_source = PositionSource.GEOCODED
+            organisation.save(update_fields=["latitude", "longitude", "position_source", "updated_at"])
+            placed += 1
     return placed, missed
 
 
@@ -72,11 +74,14 @@ def geocode_communes(limit=None):
     """Gives a centre to communes that have none; returns (placed, not found)."""
     todo = Territory.objects.filter(kind__in=COMMUNE_KINDS, latitude__isnull=True).order_by("code")
     placed = missed = 0
+    placed_ids = []
     for commune in todo[:limit] if limit else todo:
         point = search(commune.name, type="municipality", citycode=commune.code)
         if point is None:
             missed += 1
             continue
         Territory.objects.filter(pk=commune.pk).update(latitude=point[0], longitude=point[1])
+        placed_ids.append(commune.pk)
         placed += 1
+    changes.saved(Territory, placed_ids, ["latitude", "longitude"])  # update() sends no signal
     return placed, missed

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef
+from django.db.models.functions import Collate
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
@@ -546,7 +547,7 @@ class Organisation(Searchable, Publishable):
         ordering = [*french("name")]
         indexes = [
             models.Index(fields=["kind", "status", "name"]),
-            models.Index(FrenchKey("name"), F("name"), name="organisation_french_name"),
+            models.Index(FrenchKey("name"), Collate(F("name"), "C"), name="organisation_french_order"),
             models.Index(fields=["latitude", "longitude"], name="organisation_position"),
         ]
         constraints = [

@@ -20,6 +20,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 
 from .changes import follower
@@ -50,7 +51,9 @@ def bump():
 
 @follower("version du cache", order=90)
 def follow(changes):
-    bump()
+    """Once the changes are committed: a page recomputed before would be cached under the
+    new version with the old data."""
+    transaction.on_commit(bump)
 
 
 def digest(text):

@@ -81,6 +81,7 @@ class Changes:
     skip: tuple = ()  # names of followers this unit does not run
     rebuild: bool = False  # everything changed (a restore)
     removed: bool = False  # rows removed in bulk, no item to follow (the demo data deleted)
+    discarded: bool = False  # its changes were rolled back (a request that failed): nothing follows
     results: dict = field(default_factory=dict)  # follower name -> what it found
 
     def add(self, model, pks, fields=None):
@@ -113,6 +114,8 @@ class Changes:
         return self.saved.get(model, set())
 
     def __bool__(self):
+        if self.discarded:
+            return False
         return self.rebuild or self.removed or any(self.saved.values()) or any(self.deleted.values())
 
 
@@ -188,25 +191,39 @@ def _on_delete(sender, instance, **kwargs):
 
 
 def _on_relation(sender, instance, action, reverse, model, pk_set, **kwargs):
-    if action not in ("post_add", "post_remove", "post_clear") or not is_content(type(instance)):
+    if action not in ("pre_clear", "post_add", "post_remove", "post_clear") or not is_content(type(instance)):
         return
+    relation = next(
+        (f for f in (model if reverse else type(instance))._meta.many_to_many if f.remote_field.through is sender),
+        None,
+    )
+    fields = [relation.name] if relation is not None else None
     with content_changes() as changes:
-        name = sender._meta.auto_created and next(
-            (f.name for f in (model if reverse else type(instance))._meta.many_to_many
-             if f.remote_field.through is sender), None,
-        )  # fmt: skip
-        fields = [name] if name else None
+        if action == "pre_clear":
+            if reverse and relation is not None:  # sector.organisations.clear(): who loses it, read before
+                changes.add(model, sender.objects.filter(**{relation.m2m_reverse_field_name(): instance.pk})
+                            .values_list(relation.m2m_field_name(), flat=True), fields)  # fmt: skip
+            return
         if reverse and pk_set:  # sector.organisations.add(…): the changed items are in pk_set
             changes.add(model, pk_set, fields)
         changes.add(type(instance), [instance.pk], None if reverse else fields)
 
 
 def connect():
-    """Called by ``CommonConfig.ready``: every content model's signals feed the unit."""
-    for signal, receiver in ((post_save, _on_save), (post_delete, _on_delete), (m2m_changed, _on_relation)):
-        signal.connect(receiver, dispatch_uid=f"content-changes-{receiver.__name__}")
+    """Called by ``CommonConfig.ready``: every content model's signals feed the unit
+    (connected per model: other models keep Django's fast deletes)."""
     missing = [label for label in settings.DIRECTORY_CONTENT_APPS if not apps.is_installed(label)]
     assert not missing, f"DIRECTORY_CONTENT_APPS names apps that are not installed: {missing}"
+    for label in settings.DIRECTORY_CONTENT_APPS:
+        for model in apps.get_app_config(label).get_models():
+            if not is_content(model):
+                continue
+            uid = model._meta.label_lower
+            post_save.connect(_on_save, sender=model, dispatch_uid=f"content-changes-save-{uid}")
+            post_delete.connect(_on_delete, sender=model, dispatch_uid=f"content-changes-delete-{uid}")
+            for relation in model._meta.local_many_to_many:
+                through = relation.remote_field.through
+                m2m_changed.connect(_on_relation, sender=through, dispatch_uid=f"content-changes-m2m-{uid}-{relation.name}")
 
 
 def _history_reason(sender, history_instance, **kwargs):
@@ -241,5 +258,8 @@ class ContentChangesMiddleware:
         if request.method in self.SAFE:
             return self.get_response(request)
         user = getattr(request, "user", None)
-        with content_changes(user=user if getattr(user, "is_authenticated", False) else None):
-            return self.get_response(request)
+        with content_changes(user=user if getattr(user, "is_authenticated", False) else None) as changes:
+            response = self.get_response(request)
+            if response.status_code >= 500:  # the view failed: its transaction was rolled back
+                changes.discarded = True
+            return response

@@ -27,6 +27,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from common import changes
 from common.search import write_documents
 
 from .models import COMMUNE_KINDS, Territory, TerritoryKind
@@ -114,6 +115,7 @@ class _Upserter:
         Territory.objects.bulk_create(to_create, batch_size=500)
         if to_update:
             Territory.objects.bulk_update(to_update, self.FIELDS, batch_size=500)
+        changes.saved(Territory, [t.pk for t in to_create + to_update])  # bulk writes send no signal
         self.created += len(to_create)
         self.updated += len(to_update)
 

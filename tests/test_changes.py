@@ -47,13 +47,13 @@ def test_the_followers_are_registered_in_their_order():
 
 
 @pytest.mark.django_db
-def test_a_batch_is_followed_once_at_its_end(directory, calls):
+def test_a_batch_is_followed_once_at_its_end(directory, calls, django_capture_on_commit_callbacks):
     [actor] = bulk_actors(1, prefix="unite", actions_per_actor=1)
     action = Action.objects.get(actor=actor)
     caen, bayeux = Territory.objects.get(key="14118"), Territory.objects.get(key="14047")
     version = content_version()
     calls.clear()
-    with content_changes(reason="Essai") as batch:
+    with django_capture_on_commit_callbacks(execute=True) as committed, content_changes(reason="Essai") as batch:
         actor.territories.set([caen])
         actor.name = "Unité de travail renommée"
         actor.save()
@@ -63,6 +63,7 @@ def test_a_batch_is_followed_once_at_its_end(directory, calls):
     assert batch.pks(Organisation) == {actor.pk}
     assert calls == {"couverture et documents de recherche": 1, "doublons probables": 1, "version du cache": 1}
     assert effective(action) == {"14118", "14047"}
+    assert len(committed) == 1, "the cache version changes once, when the batch is committed"
     assert content_version() == version + 1
 
 
@@ -133,12 +134,13 @@ def publish(client, organisations):
 
 
 @pytest.mark.django_db
-def test_publishing_a_selection_costs_the_same_for_30_or_200(directory, admin_client):
+def test_publishing_a_selection_costs_the_same_for_30_or_200(directory, admin_client, django_capture_on_commit_callbacks):
     few = bulk_actors(30, prefix="publier-peu", places=[Territory.objects.get(key="14")], actions_per_actor=2)
     many = bulk_actors(200, prefix="publier-beaucoup", places=[Territory.objects.get(key="14")], actions_per_actor=2)
     Organisation.objects.filter(pk__in=[o.pk for o in few + many]).update(status=Status.DRAFT)
     version = content_version()
-    small, large = publish(admin_client, few), publish(admin_client, many)
+    with django_capture_on_commit_callbacks(execute=True):
+        small, large = publish(admin_client, few), publish(admin_client, many)
     print(f"\nRequêtes pour publier 30 puis 200 organisations : {small}, {large}")
     assert small == large
     assert content_version() == version + 2  # once per action, not per organisation
@@ -172,3 +174,43 @@ def test_no_off_switch_remains():
         assert "threading.local" not in text, path
         for gone in ("coverage.deferred", "coverage.suspended", "bumps_grouped", "recording_paused"):
             assert gone not in text, (path, gone)
+
+
+@pytest.mark.django_db
+def test_a_renamed_sector_reaches_the_search_documents(directory):
+    from actors.models import Sector
+    from common.search import search
+
+    sector = Sector.objects.get(slug="petite-enfance")
+    assert not search(Action.objects.all(), "zorglubtest").exists()
+    sector.name = "Petite enfance zorglubtest"
+    sector.save()
+    assert search(Action.objects.all(), "zorglubtest").exists(), "the items with this sector were refreshed"
+
+
+@pytest.mark.django_db
+def test_a_reverse_clear_names_who_lost_the_relation(directory):
+    from actors.models import Sector
+
+    sector = Sector.objects.get(slug="petite-enfance")
+    holders = set(sector.organisations.values_list("pk", flat=True))
+    assert holders
+    with content_changes() as batch:
+        sector.organisations.clear()
+    assert holders <= batch.pks(Organisation)
+
+
+@pytest.mark.django_db
+def test_a_failed_request_follows_nothing(rf, calls):
+    from common.changes import ContentChangesMiddleware
+
+    def failing_view(request):
+        Organisation(name="Dans une requête qui échoue", slug="echec", kind="acteur").save()
+        from django.http import HttpResponseServerError
+
+        return HttpResponseServerError("erreur")
+
+    calls.clear()
+    response = ContentChangesMiddleware(failing_view)(rf.post("/admin/"))
+    assert response.status_code == 500
+    assert calls == {}

@@ -1,5 +1,5 @@
 """The ``unaccent`` and ``pg_trgm`` extensions and a French text-search configuration that
-ignores accents (``fr_unaccent``), used by ``actors/search.py``."""
+ignores accents (``fr_unaccent``), used by ``common/search.py``."""
 
 from django.db import migrations
 

@@ -142,13 +142,16 @@ def test_synonyms_apply_on_both_databases(directory, query, expected):
 
 
 @pytest.mark.django_db
-def test_staff_edit_the_synonyms_and_the_next_search_uses_them(directory, admin_client):
+def test_staff_edit_the_synonyms_and_the_next_search_uses_them(
+    directory, admin_client, django_capture_on_commit_callbacks
+):
     from actors.models import Synonym
 
     assert not search(Action.objects.published(), "accueil temporaire").exists()
-    response = admin_client.post(
-        "/admin/actors/synonym/add/", {"terms": "accueil temporaire, halte-garderie", "note": ""}
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the new version once committed
+        response = admin_client.post(
+            "/admin/actors/synonym/add/", {"terms": "accueil temporaire, halte-garderie", "note": ""}
+        )
     assert response.status_code == 302, response.content.decode()[:500]
     assert Synonym.objects.filter(terms="accueil temporaire, halte-garderie").exists()
     found = set(search(Action.objects.published(), "accueil temporaire").values_list("slug", flat=True))

@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from actions import coverage
 from actions.models import Action, Programme
+from common import changes
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        coverage.rebuild()
+        changes.everything()  # one unit of work: every derived value, then the cache version
         self.stdout.write(
             self.style.SUCCESS(
                 f"Couverture recalculée : {Programme.objects.count()} programmes, {Action.objects.count()} "

@@ -17,8 +17,8 @@ class Command(BaseCommand):
     help = (
         "Crée (ou met à jour) un compte de l'équipe, sans question : identifiant, e-mail, groupe "
         "« editeur » ou « administrateur ». Le mot de passe vient de DJANGO_STAFF_PASSWORD ; sans elle, "
-        "un mot de passe est tiré au hasard et affiché une seule fois. Marche sur SQLite et PostgreSQL "
-        "(la base de DATABASE_URL)."
+        "un mot de passe est tiré au hasard et affiché une seule fois. Agit sur la base de DATABASE_URL "
+        "(le PostgreSQL privé sans elle)."
     )
 
     def add_arguments(self, parser):
