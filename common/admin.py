@@ -13,18 +13,30 @@ administrators, the guard against lost updates, and what makes a day of editing 
 - **The admin home** (templates/admin/index.html): « À faire », what the apps register in
   ``staff_dashboard``, and « Modifications récentes », the last changes across the content
   models from their history (``recent_changes``: one query per model, never per row).
+- **Lists at any size** (``StaffAdmin``; 100,000 actors, 600,000 actions): a long list is
+  not counted row by row on every page — above ``ESTIMATE_ABOVE`` rows it says « environ
+  600 000 actions » from PostgreSQL's own estimate, a search « plus de 10 000 »
+  (``EstimatedCountPaginator``); the
+  stored search documents are never read for a list; the « À faire » counts stop at
+  ``DASHBOARD_CAP`` (« plus de 1 000 »); searches read the documents' GIN index
+  (``document_search``) instead of ``LIKE '%…%'`` over every row.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.options import IS_POPUP_VAR
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.filters import FieldListFilter, RelatedFieldListFilter
+from django.contrib.admin.options import IS_POPUP_VAR, IncorrectLookupParameters
+from django.contrib.admin.utils import flatten_fieldsets, lookup_spawns_duplicates
+from django.contrib.admin.views.main import ORDER_VAR, SEARCH_VAR, ChangeList
+from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import connections, models
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -33,6 +45,8 @@ from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
+from .collation import FrenchKey, french
+from .search import DOCUMENT_FIELDS, FTS_CONFIG, terms
 from .staff import is_administrator
 
 SEEN_VERSION = "version_ouverte"
@@ -47,6 +61,11 @@ change_form_context = []
 staff_dashboard = []
 
 
+# The « À faire » counts stop here: « plus de 1 000 fiches… » says as much to staff as the
+# exact figure, and counting 100,000 rows on every visit of the home does not.
+DASHBOARD_CAP = 1000
+
+
 @dataclass
 class DashboardItem:
     title: str  # « À modérer »
@@ -54,9 +73,20 @@ class DashboardItem:
     text: str  # « contribution en attente » / « contributions en attente »
     url: str  # the admin list that shows them
     plural: str = ""
+    more: bool = False  # there are more than ``count`` (« plus de 1 000 … »)
+
+    @classmethod
+    def counting(cls, title, queryset, text, url, plural=""):
+        """The item for the rows of ``queryset``, counted up to ``DASHBOARD_CAP`` only: the
+        count reads at most that many rows (``LIMIT``), whatever the size of the table."""
+        count = queryset.order_by()[: DASHBOARD_CAP + 1].count()
+        more = count > DASHBOARD_CAP
+        return cls(title, DASHBOARD_CAP if more else count, text, url, plural, more)
 
     @property
     def phrase(self):
+        if self.more:
+            return f"plus de {grouped(self.count)} {self.plural or self.text}"
         return f"{self.count} {self.plural if self.count > 1 and self.plural else self.text}"
 
 
@@ -179,6 +209,246 @@ def recent_changes(request, limit=RECENT_CHANGES, site=None):
     return changes[:limit]
 
 
+# --- Lists at any size -------------------------------------------------------------------
+
+# Above this many rows (PostgreSQL's estimate), a list is not counted: it says « environ
+# 600 000 actions ». An exact count reads every matching row, on every page and after
+# every filter; below this, it is cheap and shown exact.
+ESTIMATE_ABOVE = 10_000
+
+
+def grouped(number):
+    """« 600 000 »: digits in groups of three, the French way (no-break spaces)."""
+    return f"{number:,}".replace(",", "\u00a0")
+
+
+def planned_rows(queryset):
+    """How many rows ``queryset`` gives, as PostgreSQL estimates it without running it: a
+    whole table's ``pg_class.reltuples`` (kept by ANALYZE and autovacuum), else the
+    planner's row estimate (``EXPLAIN``, a millisecond of planning). None when the table
+    was never analysed."""
+    query = queryset.query
+    if query.is_empty():
+        return 0
+    connection = connections[queryset.db]
+    with connection.cursor() as cursor:
+        if not query.where and not query.distinct and not query.combinator and not query.is_sliced:
+            table = connection.ops.quote_name(queryset.model._meta.db_table)
+            cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+            row = cursor.fetchone()
+            return int(row[0]) if row and row[0] >= 0 else None
+        sql, params = queryset.order_by().query.sql_with_params()
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class EstimatedCountPaginator(Paginator):
+    """The admin lists' paginator: a list of more than ``ESTIMATE_ABOVE`` rows (as the
+    planner sees it) is counted by the estimate — ``estimated`` is then true and the list
+    says « environ 600 000 » (``count_text``, two significant digits); a shorter one is
+    counted exactly. A search (``searched``, set by the admin) is counted up to
+    ``ESTIMATE_ABOVE`` rows and one, « plus de 10 000 » beyond: the planner misjudges how
+    many stored documents hold a word's beginning in their names (94,000 for 13,000).
+    Every page past the first is reachable even when the count falls short, and the last
+    page corrects it (``LongChangeList``)."""
+
+    estimated = False  # the count is not exact
+    at_least = False  # the count stopped at ESTIMATE_ABOVE (« plus de … »)
+    searched = False
+
+    @cached_property
+    def count(self):
+        if hasattr(self.object_list, "query"):
+            if self.searched:
+                count = self.object_list.order_by()[: ESTIMATE_ABOVE + 1].count()
+                self.estimated = self.at_least = count > ESTIMATE_ABOVE
+                return count
+            estimate = planned_rows(self.object_list)
+            if estimate is not None and estimate > ESTIMATE_ABOVE:
+                self.estimated = True
+                return estimate
+        return super().count
+
+    @property
+    def count_text(self):
+        """« 4 312 »; « environ 600 000 » (an estimate); « plus de 10 000 » (a search)."""
+        count = self.count
+        if self.at_least:
+            return f"plus de {grouped(count - 1)}"
+        if self.estimated:
+            return f"environ {grouped(round(count, 2 - len(str(count))) if count >= 100 else count)}"
+        return grouped(count)
+
+    def settle(self, count):
+        """The exact count, once known (the last page was read)."""
+        self.__dict__["count"] = count
+        self.__dict__.pop("num_pages", None)
+        self.estimated = self.at_least = False
+
+    def validate_number(self, number):
+        if not self.estimated:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("Ce numéro de page n'est pas un nombre entier.") from None
+        if number < 1:
+            raise EmptyPage("Ce numéro de page est inférieur à 1.")
+        return number
+
+    def page(self, number):
+        if not self.estimated:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
+
+class ManyToManyFilter(RelatedFieldListFilter):
+    """Django's filter of a many-to-many field (« secteurs », « publics »: same choices,
+    same parameters, « - » for none), written ``EXISTS (…)`` on the relation's table: it
+    keeps each row once, so the list needs no ``SELECT DISTINCT`` (``LongChangeList``)
+    and PostgreSQL can read a page in the list's order, checking rows as it goes."""
+
+    def queryset(self, request, queryset):
+        through = self.field.remote_field.through
+        item, target = self.field.m2m_field_name(), self.field.m2m_reverse_field_name()
+        links = through.objects.filter(**{item: models.OuterRef("pk")})
+        if self.lookup_val:
+            values = [value for value in self.lookup_val if str(value).isdigit()]
+            if len(values) != len(self.lookup_val):
+                raise IncorrectLookupParameters(f"{self.lookup_kwarg} : {self.lookup_val}")
+            queryset = queryset.filter(models.Exists(links.filter(**{f"{target}__in": values})))
+        if self.lookup_val_isnull is not None:  # read as Django reads ``__isnull``
+            empty = str(self.lookup_val_isnull).lower() not in ("", "false", "0")
+            queryset = queryset.filter(~models.Exists(links) if empty else models.Exists(links))
+        return queryset
+
+
+class LongChangeList(ChangeList):
+    """A changelist for long lists:
+
+    - the stored search documents are never read (a list shows none), of its rows nor of
+      the rows joined to them (``list_select_related``);
+    - a filter across a many-to-many relation that keeps each row once by itself
+      (``ManyToManyFilter``) spares the list Django's ``SELECT DISTINCT`` over every
+      column, which sorted every matching row before giving a page;
+    - an order by French key (a column sorted « A → Z ») is completed by the value itself,
+      as ``french()`` writes it and the indexes hold it: a page is then read from the
+      index, forwards or backwards, instead of sorting the table;
+    - an estimated count becomes exact when the last page is reached."""
+
+    def get_filters(self, request):
+        specs, has_filters, remaining, duplicates, active = super().get_filters(request)
+        if duplicates:
+            # Django counts any filter across a many-to-many relation; those that keep rows
+            # once (``ManyToManyFilter``) do not make duplicates.
+            duplicates = any(lookup_spawns_duplicates(self.lookup_opts, key) for key in remaining) or any(
+                spec.used_parameters and lookup_spawns_duplicates(self.lookup_opts, spec.field_path)
+                for spec in specs
+                if isinstance(spec, FieldListFilter) and not isinstance(spec, ManyToManyFilter)
+            )
+        return specs, has_filters, remaining, duplicates, active
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        return queryset.defer(*self._documents()) if self._documents() else queryset
+
+    def _documents(self):
+        """The stored documents of the rows and of what ``list_select_related`` joins."""
+        paths = [("", self.model)]
+        if isinstance(self.list_select_related, (list, tuple)):
+            for path in self.list_select_related:
+                model = self.model
+                for name in path.split("__"):
+                    model = model._meta.get_field(name).related_model
+                paths.append((f"{path}__", model))
+        return [f"{prefix}{name}" for prefix, model in paths for name in DOCUMENT_FIELDS if hasattr(model, name)]
+
+    def get_ordering(self, request, queryset):
+        if ORDER_VAR in self.params:
+            # A column outside ``sortable_by`` (an old bookmark, a typed address) is not
+            # sorted: without an index, 600,000 rows would be.
+            kept = []
+            for term in str(self.params[ORDER_VAR]).split("."):
+                _, _, index = term.rpartition("-")
+                if index.isdigit() and int(index) < len(self.list_display):
+                    if self.list_display[int(index)] in self.sortable_by:
+                        kept.append(term)
+            if kept:
+                self.params[ORDER_VAR] = ".".join(kept)
+            else:
+                del self.params[ORDER_VAR]
+        ordering = []
+        for term in super().get_ordering(request, queryset):
+            key = getattr(term, "expression", None)
+            field = key.source_expressions[0] if isinstance(key, FrenchKey) else None
+            terms = french(field.name, descending=term.descending) if isinstance(field, models.F) else [term]
+            ordering.extend(t for t in terms if t not in ordering)
+        return ordering
+
+    def get_results(self, request):
+        super().get_results(request)
+        if not getattr(self.paginator, "estimated", False):
+            return
+        shown = len(self.result_list)
+        if shown >= self.list_per_page:
+            return
+        if not shown and self.page_num > 1:
+            raise IncorrectLookupParameters  # past the end, as for any list (« ?e=1 »)
+        count = (self.page_num - 1) * self.list_per_page + shown
+        self.paginator.settle(count)
+        self.result_count = count
+        self.can_show_all = count <= self.list_max_show_all
+        self.multi_page = count > self.list_per_page
+
+
+# A word typed in part may be longer than the stem the document stores (« associatio »,
+# stored « associ »): its shorter beginnings, down to this many letters fewer, are tried as
+# stored words too.
+STEM_SLACK = 5
+
+
+def document_search(queryset, search_term, weights=""):
+    """``queryset`` narrowed to the rows whose stored search document (``common/search.py``)
+    has every significant word of ``search_term`` at the start of one of its words
+    (« insert » finds « insertion », « coora » « COORACE », « coopérat » « coopérative »),
+    accents and case aside; only in the parts ``weights`` (« A »: the names) when given.
+    The document's GIN index answers it, where ``LIKE '%…%'`` on several columns read the
+    whole table. A search with no significant word finds nothing."""
+    words = terms(search_term.replace("_", " "))
+    if not words:
+        return queryset.none()
+    condition = None
+    for word in words:
+        # The word's stem as a beginning (PostgreSQL stems ``word`` before ``:*``)…
+        either = SearchQuery(f"{word}:*{weights}", config=FTS_CONFIG, search_type="raw")
+        # …or a stored stem that the typed beginning goes past (taken as is: « simple »);
+        # numbers are not stemmed (« 4087 » is not the beginning of « 40876 »).
+        shorter = range(len(word) - 1, max(3, len(word) - STEM_SLACK - 1), -1) if word.isalpha() else ()
+        for length in shorter:
+            label = f":{weights}" if weights else ""
+            either |= SearchQuery(f"{word[:length]}{label}", config="simple", search_type="raw")
+        condition = either if condition is None else condition & either
+    return queryset.filter(search_vector=condition)
+
+
+class DocumentSearch:
+    """A ModelAdmin mixin: the list's search (and the autocomplete of the forms that pick
+    one of its rows) reads the stored search documents (``document_search``) —
+    ``search_fields`` only say what they hold — in their parts ``document_weights`` (all
+    by default)."""
+
+    document_weights = ""
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return document_search(queryset, search_term, self.document_weights), False
+
+
 # --- For all-day use ---------------------------------------------------------------------
 
 VOWELS = "aeiouyàâäéèêëîïôöùûüœ"
@@ -262,10 +532,32 @@ class FrenchTitles:
 
 
 class StaffAdmin(FrenchTitles, SizedFields):
-    """What every content admin has for all-day use: French titles, sized fields, and the
-    Save buttons at the top of the form as well as at the bottom."""
+    """What every content admin has for all-day use: French titles, sized fields, the
+    Save buttons at the top of the form as well as at the bottom, and lists that answer
+    at any size (« Lists at any size », above): estimated counts past ``ESTIMATE_ABOVE``
+    rows, no second count of the whole table for « (… au total) »."""
 
     save_on_top = True
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+
+    def get_changelist(self, request, **kwargs):
+        return LongChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
+        paginator.searched = bool(str(request.GET.get(SEARCH_VAR, "")).strip())
+        return paginator
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        cl = context.get("cl")
+        if cl is not None and getattr(cl.paginator, "estimated", False):
+            # Django's « Tous les 600388 sélectionnés » would give the estimate as a count.
+            noun = cl.opts.verbose_name_plural
+            context["selection_note_all"] = f"Toute la liste est sélectionnée ({cl.paginator.count_text} {noun})"
+        return response
 
 
 class HistoryAdmin(StaffAdmin, SimpleHistoryAdmin):

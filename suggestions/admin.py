@@ -203,5 +203,5 @@ def pending_contributions(request):
     if not request.user.has_perm("suggestions.change_suggestion"):
         return []
     url = reverse("admin:suggestions_suggestion_changelist") + f"?state__exact={State.PENDING}"
-    count = Suggestion.objects.pending().count()
-    return [DashboardItem("À modérer", count, "contribution en attente", url, "contributions en attente")]
+    return [DashboardItem.counting("À modérer", Suggestion.objects.pending(), "contribution en attente", url,
+                                   "contributions en attente")]  # fmt: skip
