@@ -15,7 +15,9 @@ def site(request):
     return {
         "canonical_url": canonical_url(request),
         "home_url": reverse("site:home"),  # for the apps below, which name no URL of the site
-        "SITE_NAME": "Annuaire de l'ESS en Basse-Normandie",
+        "SITE_NAME": settings.DIRECTORY_SITE_NAME,
+        "REGION_NAME": settings.DIRECTORY_REGION["name"],
+        "CRESS_NAME": settings.DIRECTORY_CRESS_NAME,
         "DATA_LICENCE_NAME": settings.DIRECTORY_DATA_LICENCE_NAME,
         "DATA_LICENCE_URL": settings.DIRECTORY_DATA_LICENCE_URL,
         "main_menu": main_menu(request),

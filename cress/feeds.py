@@ -1,5 +1,6 @@
 """Atom feed of the latest published or updated programmes and actions."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -11,8 +12,8 @@ LIMIT = 20
 
 class LatestFeed(Feed):
     feed_type = Atom1Feed
-    title = "Annuaire de l'ESS en Basse-Normandie — derniers programmes et actions"
-    subtitle = "Programmes et actions publiés ou mis à jour par la CRESS Basse-Normandie."
+    title = f"{settings.DIRECTORY_SITE_NAME} — derniers programmes et actions"
+    subtitle = f"Programmes et actions publiés ou mis à jour par la {settings.DIRECTORY_CRESS_NAME}."
     language = "fr"
 
     def link(self):
@@ -40,4 +41,4 @@ class LatestFeed(Feed):
         return item.created_at
 
     def item_author_name(self, item):
-        return "CRESS Basse-Normandie"
+        return settings.DIRECTORY_CRESS_NAME

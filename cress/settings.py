@@ -319,6 +319,9 @@ DIRECTORY_REGION = {
     "current_region": "28",
     "departements": {"14": "Calvados", "50": "Manche", "61": "Orne"},
 }
+# What the site and its publisher are called: the region's name, never written elsewhere.
+DIRECTORY_SITE_NAME = f"Annuaire de l'ESS en {DIRECTORY_REGION['name']}"
+DIRECTORY_CRESS_NAME = os.environ.get("DIRECTORY_CRESS_NAME", f"CRESS {DIRECTORY_REGION['name']}")
 # One page size for every list, page and API answer.
 DIRECTORY_PAGE_SIZE = 20
 # Anonymous visitors' pages from the shared cache (common/cache.py); the test suite turns it
@@ -356,13 +359,13 @@ DIRECTORY_DATA_LICENCE_URL = os.environ.get(
 # page: who publishes the site, who answers, who hosts it. `check --deploy` warns while
 # one is missing (cress/checks.py).
 DIRECTORY_PUBLISHER = os.environ.get(
-    "DIRECTORY_PUBLISHER", "CRESS Basse-Normandie (Chambre régionale de l'économie sociale et solidaire)"
+    "DIRECTORY_PUBLISHER", f"{DIRECTORY_CRESS_NAME} (Chambre régionale de l'économie sociale et solidaire)"
 )
 DIRECTORY_PUBLISHER_ADDRESS = os.environ.get("DIRECTORY_PUBLISHER_ADDRESS", "")
 DIRECTORY_PUBLICATION_DIRECTOR = os.environ.get("DIRECTORY_PUBLICATION_DIRECTOR", "")
 DIRECTORY_CONTACT_EMAIL = os.environ.get("DIRECTORY_CONTACT_EMAIL", "")
 DIRECTORY_HOST_DETAILS = os.environ.get("DIRECTORY_HOST_DETAILS", "")
-DIRECTORY_SOURCE_TITLE = "CRESS Basse-Normandie — « Les acteurs de l'Economie Sociale et Solidaire »"
+DIRECTORY_SOURCE_TITLE = f"{DIRECTORY_CRESS_NAME} — « Les acteurs de l'Economie Sociale et Solidaire »"
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -378,9 +381,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("DIRECTORY_API_RATE", "600/minute")},
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "API de l'annuaire ESS Basse-Normandie",
+    "TITLE": f"API de l'annuaire ESS {DIRECTORY_REGION['name']}",
     "DESCRIPTION": "API en lecture seule des acteurs, programmes, actions, partenaires, "
-    "territoires et secteurs publiés par la CRESS Basse-Normandie.",
+    f"territoires et secteurs publiés par la {DIRECTORY_CRESS_NAME}.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }

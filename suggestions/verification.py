@@ -69,8 +69,8 @@ def send_requests(dry_run=False):
             continue
         send_mail(
             "Votre fiche dans l'annuaire de l'ESS : est-elle toujours exacte ?",
-            f"Bonjour,\n\nVotre organisation, « {organisation.name} », figure dans l'annuaire de l'ESS en "
-            f"Basse-Normandie publié par la CRESS. Merci de vérifier sa fiche en suivant ce lien (valable "
+            f"Bonjour,\n\nVotre organisation, « {organisation.name} », figure dans l'{settings.DIRECTORY_SITE_NAME[0].lower()}"
+            f"{settings.DIRECTORY_SITE_NAME[1:]} publié par la CRESS. Merci de vérifier sa fiche en suivant ce lien (valable "
             f"{settings.DIRECTORY_VERIFICATION_DAYS} jours) :\n\n{link(organisation)}\n\nUn bouton permet de "
             "confirmer qu'elle est toujours exacte, un autre de proposer des corrections.\n\nL'équipe de la CRESS",
             None,
