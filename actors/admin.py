@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -37,7 +38,7 @@ from .models import (
     Synonym,
 )
 
-admin.site.site_header = "Annuaire de l'ESS en Basse-Normandie — administration"
+admin.site.site_header = f"{settings.DIRECTORY_SITE_NAME} — administration"
 admin.site.site_title = "Administration de l'annuaire ESS"
 admin.site.index_title = "Contenus de l'annuaire"
 # The left-hand list of every model took a quarter of the screen, squeezing lists and
