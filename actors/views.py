@@ -5,7 +5,7 @@ partnerships…) comes through ``actors/extensions.py``."""
 import math
 
 from django.conf import settings
-from django.db.models import CharField, Prefetch, Q, Value
+from django.db.models import CharField, Prefetch, Value
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -16,7 +16,7 @@ from common.collation import french, french_key
 from common.listing import DirectoryListView, paginate
 from common.querystring import filters_only, with_params
 from common.redirects import redirect_moved
-from territories.models import COMMUNE_KINDS, Scope, Territory
+from territories.models import Scope, Territory
 from territories.resolver import Resolver
 
 from .extensions import actor_sections, page_address, partner_sections, section_context
@@ -231,14 +231,7 @@ def logo(request, slug):
 def commune_suggestions(request):
     """« Votre commune »: up to 10 communes whose name, code or postcode starts with
     ``?q=`` (historic ones say which commune they belong to today), for the autocomplete."""
-    text = request.GET.get("q", "").strip()[:80]
-    if len(text) < 2:
-        return JsonResponse({"communes": []})
-    matches = (
-        Territory.objects.filter(kind__in=COMMUNE_KINDS)
-        .filter(Q(name__istartswith=text) | Q(code__startswith=text) | Q(postcodes__contains=text))
-        .select_related("current", "parent").order_by("-is_current", *french("name"))[:10]
-    )  # fmt: skip
+    matches = Resolver().suggestions(request.GET.get("q", "")[:80])
     return JsonResponse({"communes": [
         {"value": commune.name if not commune.is_historic else commune.current.name,
          "label": f"{commune.display_name} — {commune.postcodes.split(' ')[0] if commune.postcodes else commune.code}"

@@ -27,6 +27,9 @@ that a file of 10,000 rows makes no query per cell. The rules are the same.
 """
 
 import re
+import unicodedata
+
+from django.db.models import Q
 
 from common.collation import french, french_key
 from common.search import DOCUMENT_FIELDS, fold
@@ -55,6 +58,12 @@ class Unresolved(ValueError):
     @property
     def code(self):
         return "ambiguous" if self.candidates else "unknown"
+
+
+def strip_accents(text):
+    """« Éterville » → « Eterville », as PostgreSQL's ``unaccent`` reads it."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def looks_like_code(text):
@@ -184,6 +193,22 @@ class Resolver:
             commune = self._of_code(text.upper(), communes_only=True)
             return [commune] if commune is not None else self.postcode_communes(text)
         return self._named(text, communes_only=True)
+
+    def suggestions(self, text, limit=10):
+        """Communes for an autocomplete, today's first: those whose name (accents and case
+        aside) starts with ``text``, or whose INSEE code or one of whose postcodes does."""
+        text = (text or "").strip()
+        if len(text) < 2:
+            return []
+        if text.isdigit():
+            where = Q(code__startswith=text) | Q(postcodes__regex=rf"(^| ){text}")
+        else:
+            where = Q(name__unaccent__istartswith=strip_accents(text))
+        return list(
+            Territory.objects.filter(where, kind__in=COMMUNE_KINDS)
+            .select_related("current", "parent").defer(*DOCUMENT_FIELDS)
+            .order_by("-is_current", *french("name"))[:limit]
+        )  # fmt: skip
 
     def commune(self, text):
         """The one commune of today ``text`` names; ``Unresolved`` when none or several."""

@@ -139,3 +139,25 @@ def test_the_database_and_the_index_agree(directory):
 def test_what_looks_like_an_insee_code():
     assert looks_like_code("14118") and looks_like_code("2A004") and looks_like_code("2b033")
     assert not looks_like_code("1411") and not looks_like_code("Caen") and not looks_like_code("14 11")
+
+
+@pytest.mark.django_db
+def test_suggestions_for_the_autocomplete_read_names_codes_and_postcodes(directory):
+    resolver = Resolver()
+
+    def names(text):
+        return [t.name for t in resolver.suggestions(text)]
+
+    assert "Éterville" in names("eter"), "accents and case aside"
+    assert "Éterville" in names("ÉTER")
+    assert names("14118")[0] == "Caen", "an INSEE code"
+    caen_postcode = [t.name for t in resolver.suggestions("1400")]
+    assert "Caen" in caen_postcode, "the start of a postcode"
+    assert all(
+        t.code.startswith("1400") or any(p.startswith("1400") for p in t.postcodes.split())
+        for t in resolver.suggestions("1400")
+    )
+    assert resolver.suggestions("x") == [] and resolver.suggestions("") == []
+    assert resolver.suggestions("000") == [], "a postcode or a code is read from its start, never inside"
+    livarot = resolver.suggestions("Livar")
+    assert [t.is_current for t in livarot] == sorted((t.is_current for t in livarot), reverse=True), "today's first"
