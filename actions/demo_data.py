@@ -303,7 +303,9 @@ def delete():
         removed["liens"] += _delete(
             field.remote_field.through, **{f"{field.m2m_field_name()}__is_demo": True}
         )
-    Organisation.objects.filter(parent__is_demo=True, is_demo=False).update(parent=None)
+    members = list(Organisation.objects.filter(parent__is_demo=True, is_demo=False).values_list("pk", flat=True))
+    Organisation.objects.filter(pk__in=members).update(parent=None)
+    changes.saved(Organisation, members, ["parent"])  # real organisations lose a demo network: followed
     removed["organisations"] = _delete(Organisation, is_demo=True)
     assert not Organisation.objects.filter(demo).exists()
     changes.bulk_removed()
