@@ -11,7 +11,12 @@ actors and stores the result:
 - ``effective_territories``, ``effective_sectors``, ``effective_publics``;
 - ``territories_from``, ``sectors_from``, ``publics_from`` (``Inheritance``: own, the
   programme's, the actor's, none), so that a page can say « territoire du programme »;
-- an action's ``first_year`` and ``last_year`` (``last_year`` empty: still running).
+- an action's ``first_year`` and ``last_year`` (``last_year`` empty: still running);
+- ``listed``: whether a visitor may see it (published, and so are its programme, its
+  actor and, for a sub-item, its parent action — ``visible``);
+- the listing columns (``actors.models.Listing``) of the organisations, programmes and
+  actions: territories, the départements they reach, sectors and publics, as arrays that
+  the lists' filters and facets read with an index.
 
 Pages, filters, facet counts, the API, CSV, data·inclusion, JSON-LD, the sitemap,
 territory pages and search all read these stored values (``CoverageQuerySet``), and
@@ -32,10 +37,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_migrate
 
-from actors.models import Organisation, Public, Sector
+from actors.models import LISTING_FIELDS, Organisation, Public, Sector, Status
 from common.bulk import insert_rows
 from common.changes import follower
 from common.iterables import batched
+from territories.models import Territory, TerritoryKind
 
 from . import documents
 from .models import Action, Inheritance, Programme
@@ -69,6 +75,33 @@ def years(item):
     return item["start_year"], item["end_year"] or item["start_year"]
 
 
+def visible(status, *parents):
+    """Whether a visitor may see an item: it is published, and so is each of its parents
+    (``None``: no such parent, as an action without a parent action)."""
+    return status == Status.PUBLISHED and all(p is None or p == Status.PUBLISHED for p in parents)
+
+
+def listing(values, departements_of):
+    """The listing columns (``LISTING_FIELDS``) of an item whose territories, sectors and
+    publics are ``values`` ({dimension: ids}); ``departements_of``: {territory: the
+    départements its reach holds}."""
+    territories = values["territories"]
+    departements = {d for t in territories for d in departements_of.get(t, ())}
+    return [sorted(territories), sorted(departements), sorted(values["sectors"]), sorted(values["publics"])]
+
+
+def departements_reached():
+    """{territory id: {ids of the départements in its reach}}: one query over the roll-up."""
+    through = Territory.reach.through
+    result = {}
+    rows = through.objects.filter(to_territory__kind=TerritoryKind.DEPARTEMENT).values_list(
+        "from_territory_id", "to_territory_id"
+    )
+    for territory, departement in rows:
+        result.setdefault(territory, set()).add(departement)
+    return result
+
+
 # --- storage ---------------------------------------------------------------------------
 
 
@@ -89,16 +122,16 @@ def _own(model, ids):
 
 
 COLUMNS = {
-    Programme: [f"{dimension}_from" for dimension in DIMENSIONS],
-    Action: [f"{dimension}_from" for dimension in DIMENSIONS] + ["first_year", "last_year", "actor"],
+    Organisation: list(LISTING_FIELDS),
+    Programme: [f"{dimension}_from" for dimension in DIMENSIONS] + ["listed", *LISTING_FIELDS],
+    Action: [f"{dimension}_from" for dimension in DIMENSIONS]
+    + ["listed", *LISTING_FIELDS, "first_year", "last_year", "actor"],
 }
 
 
-def _store(model, computed):
-    """Writes the links of ``computed`` ({pk: {dimension: (ids, origin)}, "years": …}) for
-    ``model`` where they differ from what is stored; returns {pk: values of
-    ``COLUMNS[model]``} for the rows whose columns differ (written with their search
-    document, in one statement)."""
+def _store_links(model, computed):
+    """Writes the coverage-table links of ``computed`` ({pk: {dimension: (ids, origin)}})
+    for ``model`` where they differ from what is stored."""
     ids = list(computed)
     for dimension in DIMENSIONS:
         field = model._meta.get_field(f"effective_{dimension}")
@@ -114,35 +147,43 @@ def _store(model, computed):
                 **{item: pk, f"{target}__in": [value for p, value in stale if p == pk]}
             ).delete()
         insert_rows(through, [item, target], sorted(wanted - stored))
+
+
+def _changed_columns(model, columns):
+    """{pk: values} of the rows of ``model`` whose ``COLUMNS[model]`` differ from
+    ``columns`` ({pk: values in that order}): written with their search documents, in
+    one statement."""
     changed = {}
-    for chunk in batched(ids, 2000):
-        columns = [f"{name}_id" if name == "actor" else name for name in COLUMNS[model]]
-        for pk, *stored_values in model.objects.filter(pk__in=chunk).values_list("pk", *columns):
-            values = computed[pk]
-            new = [values[dimension][1] for dimension in DIMENSIONS]
-            if model is Action:
-                new += [*values["years"], values["actor"]]
+    names = [f"{name}_id" if name == "actor" else name for name in COLUMNS[model]]
+    for chunk in batched(list(columns), 2000):
+        for pk, *stored_values in model.objects.filter(pk__in=chunk).values_list("pk", *names):
+            new = list(columns[pk])
             if stored_values != new:
                 changed[pk] = tuple(new)
     return changed
 
 
-def _refresh_batch(actor_ids):
+def _refresh_batch(actor_ids, departements_of):
     actors = _own(Organisation, actor_ids)
+    statuses = dict(Organisation.objects.filter(pk__in=actor_ids).values_list("pk", "status"))
     programmes = {
         p["pk"]: p
         for p in Programme.objects.filter(actor_id__in=actor_ids).values(
-            "pk", "actor_id", "start_year", "end_year", "since"
+            "pk", "actor_id", "status", "start_year", "end_year", "since"
         )
     }
     programme_own = _own(Programme, list(programmes))
     actions = {
         a["pk"]: a
         for a in Action.objects.filter(programme_id__in=list(programmes)).values(
-            "pk", "programme_id", "start_year", "end_year", "since"
+            "pk", "programme_id", "parent_id", "status", "start_year", "end_year", "since"
         )
     }
     action_own = _own(Action, list(actions))
+    # A parent action is in the same programme (``Action.clean``); read any other's status.
+    parents = {a["parent_id"] for a in actions.values() if a["parent_id"] and a["parent_id"] not in actions}
+    parent_status = {pk: a["status"] for pk, a in actions.items()}
+    parent_status.update(Action.objects.filter(pk__in=parents).values_list("pk", "status"))
 
     programme_values = {}
     for pk, programme in programmes.items():
@@ -151,6 +192,7 @@ def _refresh_batch(actor_ids):
             dimension: inherit(programme_own[pk][dimension], None, actor[dimension])
             for dimension in DIMENSIONS
         }
+        programme_values[pk]["listed"] = visible(programme["status"], statuses.get(programme["actor_id"]))
     action_values = {}
     for pk, action in actions.items():
         programme = programmes[action["programme_id"]]
@@ -162,24 +204,60 @@ def _refresh_batch(actor_ids):
         }
         action_values[pk]["years"] = years(action) if action["start_year"] is not None else years(programme)
         action_values[pk]["actor"] = programme["actor_id"]
-    columns = {Programme: _store(Programme, programme_values), Action: _store(Action, action_values)}
+        action_values[pk]["listed"] = programme_values[programme["pk"]]["listed"] and visible(
+            action["status"], parent_status.get(action["parent_id"]) if action["parent_id"] else None
+        )
+    _store_links(Programme, programme_values)
+    _store_links(Action, action_values)
+
+    def effective(values):
+        return {dimension: values[dimension][0] for dimension in DIMENSIONS}
+
+    columns = {
+        Organisation: {pk: listing(own, departements_of) for pk, own in actors.items()},
+        Programme: {
+            pk: [
+                *(values[d][1] for d in DIMENSIONS),
+                values["listed"],
+                *listing(effective(values), departements_of),
+            ]
+            for pk, values in programme_values.items()
+        },
+        Action: {
+            pk: [
+                *(values[d][1] for d in DIMENSIONS),
+                values["listed"],
+                *listing(effective(values), departements_of),
+                *values["years"],
+                values["actor"],
+            ]
+            for pk, values in action_values.items()
+        },
+    }
     documents.store(
         actor_ids,
         {
             Organisation: actors,
-            Programme: {pk: {d: values[d][0] for d in DIMENSIONS} for pk, values in programme_values.items()},
-            Action: {pk: {d: values[d][0] for d in DIMENSIONS} for pk, values in action_values.items()},
+            Programme: {pk: effective(values) for pk, values in programme_values.items()},
+            Action: {pk: effective(values) for pk, values in action_values.items()},
         },
-        {model: (COLUMNS[model], changed) for model, changed in columns.items()},
+        {model: (COLUMNS[model], _changed_columns(model, values)) for model, values in columns.items()},
+        public={
+            Programme: {pk for pk, values in programme_values.items() if values["listed"]},
+            Action: {pk for pk, values in action_values.items() if values["listed"]},
+        },
     )
 
 
 def refresh(actor_ids):
     """Computes and stores the coverage of every programme and action of these actors."""
     ids = sorted({pk for pk in actor_ids if pk is not None})
+    if not ids:
+        return
+    departements_of = departements_reached()
     with transaction.atomic():
         for batch in batched(ids, BATCH):
-            _refresh_batch(list(batch))
+            _refresh_batch(list(batch), departements_of)
 
 
 def rebuild():
@@ -191,7 +269,7 @@ def rebuild():
 def refresh_never_computed():
     """Computes what was never computed (after a migration that added or reset a derived
     value); returns how many organisations were refreshed."""
-    never = Q(search_vector__isnull=True)
+    never = Q(search_vector__isnull=True) | Q(territory_ids__isnull=True)
     actor_ids = set(Organisation.objects.filter(never).values_list("pk", flat=True))
     actor_ids |= set(
         Programme.objects.filter(Q(territories_from__isnull=True) | never).values_list("actor_id", flat=True)

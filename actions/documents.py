@@ -34,12 +34,13 @@ def _vocabulary_text(coverage, names):
     }
 
 
-def store(actor_ids, coverage, columns):
+def store(actor_ids, coverage, columns, public):
     """Writes the documents of these organisations and of their programmes and actions.
     ``coverage``: {Organisation: {pk: own values}, Programme: {pk: effective values},
     Action: {pk: effective values}}, as ``coverage.refresh`` just computed them;
     ``columns``: {model: (field names, {pk: values})}, stored coverage columns written
-    in the same statements as the documents."""
+    in the same statements as the documents; ``public``: {Programme: pks, Action: pks},
+    those a visitor may see (as just computed: what an actor's document says it does)."""
     actor_ids = list(actor_ids)
     organisations = {
         o["pk"]: o
@@ -59,12 +60,7 @@ def store(actor_ids, coverage, columns):
             "pk", "programme_id", "title", "description", "source_text", "editorial_note"
         )
     }
-    public_programmes = set(
-        Programme.objects.filter(pk__in=list(programmes)).published().order_by().values_list("pk", flat=True)
-    )
-    public_actions = set(
-        Action.objects.filter(pk__in=list(actions)).published().order_by().values_list("pk", flat=True)
-    )
+    public_programmes, public_actions = public[Programme], public[Action]
 
     territory_ids = {
         t for items in coverage.values() for values in items.values() for t in values["territories"]
@@ -103,6 +99,7 @@ def store(actor_ids, coverage, columns):
             )
             for pk, o in organisations.items()
         },
+        *columns[Organisation],
     )
     write_documents(
         Programme,

@@ -13,7 +13,9 @@ from django.db.models.functions import Collate
 from django.urls import reverse
 
 from actors.models import (
+    DERIVED_FIELDS,
     CoverageQuerySet,
+    Listing,
     Organisation,
     OrganisationKind,
     Public,
@@ -22,19 +24,20 @@ from actors.models import (
     Status,
     VisibilityQuerySet,
     history,
+    listing_indexes,
 )
 from common.collation import FrenchKey, french
-from common.search import DOCUMENT_FIELDS, Searchable
+from common.search import Searchable
 from territories.models import Territory
 
 from .dates import PeriodMixin, period_constraints
 
-# What list pages never show: the stored search documents (large).
-LIST_DEFERRED = DOCUMENT_FIELDS
-ACTOR_DEFERRED = tuple(f"actor__{name}" for name in (*DOCUMENT_FIELDS, "description"))
+# What list pages never show: the stored search documents and listing columns.
+LIST_DEFERRED = tuple(DERIVED_FIELDS)
+ACTOR_DEFERRED = tuple(f"actor__{name}" for name in (*DERIVED_FIELDS, "description"))
 
 
-COVERAGE_COLUMNS = ["territories_from", "sectors_from", "publics_from"]
+COVERAGE_COLUMNS = ["territories_from", "sectors_from", "publics_from", "listed"]
 
 
 class Inheritance(models.TextChoices):
@@ -57,8 +60,17 @@ def inheritance_field(label):
     )
 
 
-class Coverage(models.Model):
-    """The stored coverage of a programme or an action (see ``actions/coverage.py``)."""
+class Coverage(Listing):
+    """The stored coverage of a programme or an action (see ``actions/coverage.py``), and
+    whether a visitor may see it (``listed``)."""
+
+    listed = models.BooleanField(
+        "visible du public (calculé)",
+        default=False,
+        editable=False,
+        help_text="Calculé (actions/coverage.py) : publié, et son programme, son acteur et son action "
+        "parente aussi.",
+    )
 
     effective_territories = models.ManyToManyField(
         Territory, verbose_name="territoires (calculés)", blank=True, editable=False, related_name="+"
@@ -123,32 +135,20 @@ class ProgrammeKind(models.TextChoices):
     FUNDING = "financement", "Financement"
 
 
-# Visibility is written as « published, and not under something hidden »: the hidden
-# parents are few, so PostgreSQL checks them with a small hashed list instead of joining
-# 600,000 actions to their programmes and actors (tests/test_visibility.py).
-
-
-HIDDEN = [status for status in Status if status != Status.PUBLISHED]
+# Visibility is stored: ``listed`` (``actions/coverage.py`` computes it from the statuses
+# of the item, its programme, its actor and its parent action, in the unit of work that
+# changed one of them), so no list or count walks the parents' statuses at read time.
 
 
 def published_programme(prefix=""):
     """A programme an anonymous visitor may see: published, and so is its actor."""
-    hidden_actors = Organisation.objects.filter(status__in=HIDDEN).values("pk")
-    return Q(**{f"{prefix}status": Status.PUBLISHED}) & ~Q(**{f"{prefix}actor_id__in": hidden_actors})
+    return Q(**{f"{prefix}listed": True})
 
 
 def published_action(prefix=""):
     """An action an anonymous visitor may see: published, with its programme, its actor
     and, for a sub-item, its parent action."""
-    hidden_actors = Organisation.objects.filter(status__in=HIDDEN).values("pk")
-    hidden_programmes = Programme.objects.filter(status__in=HIDDEN).values("pk")
-    hidden_actions = Action.objects.filter(status__in=HIDDEN).values("pk")
-    return (
-        Q(**{f"{prefix}status": Status.PUBLISHED})
-        & ~Q(**{f"{prefix}actor_id__in": hidden_actors})
-        & ~Q(**{f"{prefix}programme_id__in": hidden_programmes})
-        & ~Q(**{f"{prefix}parent_id__in": hidden_actions})
-    )
+    return Q(**{f"{prefix}listed": True})
 
 
 class ProgrammeQuerySet(ContentQuerySet):
@@ -201,6 +201,7 @@ class Programme(PeriodMixin, Coverage, Searchable, Publishable):
         verbose_name_plural = "programmes"
         ordering = [*french("actor__name"), *french("title")]
         constraints = period_constraints()
+        indexes = listing_indexes("programme")
 
     def __str__(self):
         return self.title
@@ -309,7 +310,10 @@ class Action(PeriodMixin, Coverage, Searchable, Publishable):
         ordering = ["programme", "order", "pk"]
         constraints = period_constraints()
         # The list's default order (actions/filters.py): an index answers it.
-        indexes = [models.Index(FrenchKey("title"), Collate(F("title"), "C"), name="action_french_order")]
+        indexes = [
+            models.Index(FrenchKey("title"), Collate(F("title"), "C"), name="action_french_order"),
+            *listing_indexes("action"),
+        ]
 
     def __str__(self):
         return self.title
@@ -537,7 +541,7 @@ class Quote(OrderedByActor):
         max_length=200,
         blank=True,
         help_text="Ce qui complète la signature « — Laurent Hénart, Président de l'ANSP, … » : par exemple "
-        "« saluant le modèle coopératif ». Laisser vide quand la source dit seulement « affirme »."
+        "« saluant le modèle coopératif ». Laisser vide quand la source dit seulement « affirme ».",
     )
     person_name = models.CharField("personne citée", max_length=120)
     person_role = models.CharField(

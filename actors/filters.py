@@ -19,6 +19,7 @@ from drf_spectacular.utils import extend_schema_field
 from common.collation import french, french_key
 from common.filters import FacetedFilterSet, SortFilter
 from common.search import search
+from territories.models import Territory
 from territories.region import DEPARTEMENT_CODES, DEPARTEMENTS
 from territories.resolver import Resolver, Unresolved
 
@@ -26,17 +27,18 @@ from .models import EssFamily, Organisation, Public, Sector
 
 
 def vocabularies():
-    """Sectors and publics, as ``{"secteur": [(slug, name)…], "public": […]}``, in one query."""
+    """Sectors and publics, as ``{"secteur": [(slug, name, pk)…], "public": […]}``, in one
+    query."""
     sectors = Sector.objects.annotate(kind=Value("secteur", output_field=CharField()))
     publics = Public.objects.annotate(kind=Value("public", output_field=CharField()))
     rows = (
         sectors.order_by()
-        .values_list("slug", "name", "kind")
-        .union(publics.order_by().values_list("slug", "name", "kind"), all=True)
+        .values_list("slug", "name", "kind", "pk")
+        .union(publics.order_by().values_list("slug", "name", "kind", "pk"), all=True)
     )
     result = {"secteur": [], "public": []}
-    for slug, name, kind in sorted(rows, key=lambda row: french_key(row[1])):
-        result[kind].append((slug, name))
+    for slug, name, kind, pk in sorted(rows, key=lambda row: french_key(row[1])):
+        result[kind].append((slug, name, pk))
     return result
 
 
@@ -112,9 +114,21 @@ class CoverageFilterSet(FacetedFilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.vocabularies = vocabularies()
+        terms = vocabularies()
+        # The keys of the terms and départements, read once: each facet re-applies the
+        # other filters (``FacetedFilterSet.queryset_without``).
+        self.term_ids = {name: {slug: pk for slug, _, pk in rows} for name, rows in terms.items()}
+        self.vocabularies = {name: [(slug, label) for slug, label, _ in rows] for name, rows in terms.items()}
         for name, choices in self.vocabularies.items():
             self.filters[name].extra["choices"] = choices
+        self._departement_ids = None
+
+    def departement_id(self, code):
+        if self._departement_ids is None:
+            self._departement_ids = dict(
+                Territory.objects.departements(DEPARTEMENT_CODES).values_list("code", "pk")
+            )
+        return self._departement_ids.get(code)
 
     # --- filtering: ``filter_<parameter>``, named like the facets (``facet_<parameter>``, read by
     # ``FacetedFilterSet.facets``), in the query parameters' French; ``q`` is the search.
@@ -124,7 +138,7 @@ class CoverageFilterSet(FacetedFilterSet):
         return search(queryset, value)
 
     def filter_departement(self, queryset, name, value: str):
-        return queryset.in_departement(value)
+        return queryset.in_departements([pk] if (pk := self.departement_id(value)) else [])
 
     def filter_commune(self, queryset, name, commune):
         return queryset.in_territory(commune)
@@ -142,10 +156,10 @@ class CoverageFilterSet(FacetedFilterSet):
         )
 
     def filter_secteur(self, queryset, name, value: str):
-        return queryset.with_sector(value)
+        return queryset.with_sectors([self.term_ids["secteur"][value]])
 
     def filter_public(self, queryset, name, value: str):
-        return queryset.with_public(value)
+        return queryset.with_publics([self.term_ids["public"][value]])
 
     # --- facets (one grouped query each)
     def facet_departement(self, base):

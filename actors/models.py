@@ -5,6 +5,8 @@ are the ``territories`` app's, below this one.
 ``actions`` depends on this app; this app never imports ``actions``.
 """
 
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -15,9 +17,10 @@ from django.dispatch import receiver
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from common.changes import ChangesQuerySet
 from common.collation import FrenchKey, french
 from common.search import DOCUMENT_FIELDS, Searchable, terms
-from territories.models import COMMUNE_KINDS, SCOPE_KINDS, Scope, Territory, TerritoryKind
+from territories.models import COMMUNE_KINDS, Scope, Territory, TerritoryKind
 
 from . import logos
 from .extensions import page_address
@@ -34,7 +37,7 @@ def is_staff(user):
     return user is not None and user.is_active and user.is_staff
 
 
-class VisibilityQuerySet(models.QuerySet):
+class VisibilityQuerySet(ChangesQuerySet):
     """What an anonymous visitor may see is decided by each public model's ``published()``,
     parents' status included; staff see everything (drafts carry a banner)."""
 
@@ -45,9 +48,52 @@ class VisibilityQuerySet(models.QuerySet):
         return self if is_staff(user) else self.published()
 
 
-# What no history records: values derived by the code (search documents, coverage),
-# recomputed, never edited.
-DERIVED_FIELDS = list(DOCUMENT_FIELDS)
+# What lists filter and count on, stored by ``actions/coverage.py`` in the shape the
+# filters ask (``Listing``).
+LISTING_FIELDS = ("territory_ids", "departement_ids", "sector_ids", "public_ids")
+
+# What no history records and no list reads: values derived by the code (search documents,
+# listing columns), recomputed, never edited.
+DERIVED_FIELDS = [*DOCUMENT_FIELDS, *LISTING_FIELDS]
+
+
+def _ids_field(label):
+    return ArrayField(
+        models.BigIntegerField(),
+        verbose_name=label,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Calculé (actions/coverage.py) ; vide tant que la couverture n'a pas été calculée.",
+    )
+
+
+class Listing(models.Model):
+    """An item's coverage in the shape the lists' filters and facets ask, one row per item:
+    no list joins a coverage table or walks the territories' roll-up at read time.
+
+    - ``territory_ids``: its territories (own for an organisation, effective for a
+      programme or an action), as stored in the coverage table;
+    - ``departement_ids``: the départements where it counts — those its territories reach
+      (a commune's, a département itself, every département of a region it covers);
+    - ``sector_ids``, ``public_ids``: its sectors and publics (own, or effective).
+
+    Written by the one code path of the coverage (``actions/coverage.py``), in the unit of
+    work; ``manage.py rebuild_coverage`` recomputes them and ``tests/test_coverage_table.py``
+    proves them equal to the rule. GIN indexes answer ``@>`` (contains) and ``&&``
+    (overlaps)."""
+
+    territory_ids = _ids_field("territoires (calculés)")
+    departement_ids = _ids_field("départements (calculés)")
+    sector_ids = _ids_field("secteurs (calculés)")
+    public_ids = _ids_field("publics (calculés)")
+
+    class Meta:
+        abstract = True
+
+
+def listing_indexes(prefix):
+    return [GinIndex(fields=[name], name=f"{prefix}_{name}") for name in LISTING_FIELDS]
 
 
 def history(searchable=False, **kwargs):
@@ -233,24 +279,67 @@ class CoverageQuerySet(PublishableQuerySet):
             )
         )
 
+    # --- filters and counts: on the stored listing columns (``Listing``)
     def in_territory(self, territory, scope=None):
         """What works in ``territory`` (any kind); with ``scope``, only through territories
         of that level (``Scope``)."""
-        lookups = {"reach": territory}
-        if scope is not None:
-            lookups["kind__in"] = SCOPE_KINDS[scope]
-        return self.filter(self.covers("territories", **lookups))
+        covering = territory.covering()
+        ids = covering[scope] if scope is not None else [pk for ids in covering.values() for pk in ids]
+        return self.filter(territory_ids__overlap=ids) if ids else self.none()
 
     def in_departement(self, code):
-        return self.filter(
-            self.covers("territories", reach__kind=TerritoryKind.DEPARTEMENT, reach__code=code)
-        )
+        return self.in_departements(Territory.objects.departements([code]).values_list("pk", flat=True))
+
+    def in_departements(self, ids):
+        """What works in one of the départements ``ids`` (their keys)."""
+        ids = list(ids)
+        return self.filter(departement_ids__overlap=ids) if ids else self.none()
 
     def with_sector(self, slug):
-        return self.filter(self.covers("sectors", slug=slug))
+        return self.with_sectors(Sector.objects.filter(slug=slug).values_list("pk", flat=True))
+
+    def with_sectors(self, ids):
+        """What has one of the sectors ``ids`` (their keys)."""
+        ids = list(ids)
+        return self.filter(sector_ids__overlap=ids) if ids else self.none()
 
     def with_public(self, slug):
-        return self.filter(self.covers("publics", slug=slug))
+        return self.with_publics(Public.objects.filter(slug=slug).values_list("pk", flat=True))
+
+    def with_publics(self, ids):
+        """What serves one of the publics ``ids`` (their keys)."""
+        ids = list(ids)
+        return self.filter(public_ids__overlap=ids) if ids else self.none()
+
+    def count_values(self, column, labels=None, **where):
+        """{value: how many items of this queryset have it} for a listing column: one
+        pass over the filtered rows, each row's array unnested. ``labels``: a model and
+        one of its fields, by which the values (its keys) are named in the same query;
+        ``where``: lookups on that model."""
+        from django.core.exceptions import EmptyResultSet
+        from django.db import connection
+
+        try:
+            sql, params = self.order_by().values(column).query.sql_with_params()
+        except EmptyResultSet:  # ``none()``: a search without any searchable word
+            return {}
+        quote = connection.ops.quote_name
+        counts = (
+            f"SELECT value, COUNT(*) AS n FROM (SELECT unnest(items.{quote(column)}) AS value "
+            f"FROM ({sql}) AS items) AS v GROUP BY value"
+        )
+        if labels is not None:
+            model, field = labels
+            names = model.objects.filter(**where).order_by().values_list("pk", field)
+            names_sql, names_params = names.query.sql_with_params()
+            counts = (
+                f"SELECT names.label, counts.n FROM ({counts}) AS counts "
+                f"JOIN ({names_sql}) AS names(id, label) ON names.id = counts.value"
+            )
+            params = (*params, *names_params)
+        with connection.cursor() as cursor:
+            cursor.execute(counts, params)
+            return dict(cursor.fetchall())
 
     def coverage_texts(self, ids):
         """{pk: {"territories": [(display name, INSEE code)], "sectors": [names],
@@ -290,79 +379,46 @@ class CoverageQuerySet(PublishableQuerySet):
             self.coverage_fields["publics"],
         )
 
-    def with_sector_among(self, slugs):
-        return self.filter(self.covers("sectors", slug__in=slugs))
-
     def count_by_departement(self, codes):
-        """{code: how many items work in that département} in one grouped query (the
-        départements' ids are read first: the count then joins the coverage to ``reach``
-        alone, not to the territory table twice)."""
-        through, item, target = self._through("territories")
-        departements = dict(Territory.objects.departements(codes).values_list("pk", "code"))
-        rows = (
-            self.coverage_rows("territories", reach__in=list(departements))
-            .values(f"{target}__reach")
-            .annotate(n=Count(item, distinct=True))
-            .values_list(f"{target}__reach", "n")
+        """{code: how many items work in that département}, in one pass."""
+        return self.count_values(
+            "departement_ids", labels=(Territory, "code"), kind=TerritoryKind.DEPARTEMENT, code__in=codes
         )
-        return {departements[pk]: n for pk, n in rows}
 
     def count_by_vocabulary(self, dimension):
-        """{slug: how many items} for ``sectors`` or ``publics``, in one grouped query."""
-        through, item, target = self._through(dimension)
-        rows = (
-            self.coverage_rows(dimension).values(f"{target}__slug").annotate(n=Count(item))
-            .values_list(f"{target}__slug", "n")
-        )  # fmt: skip
-        return dict(rows)
+        """{slug: how many items} for ``sectors`` or ``publics``, in one pass."""
+        vocabulary, column = {"sectors": (Sector, "sector_ids"), "publics": (Public, "public_ids")}[dimension]
+        return self.count_values(column, labels=(vocabulary, "slug"))
 
-    def _scopes(self, territory):
-        """(item, its most local level) for every item of this queryset that works in
-        ``territory``: one grouped query over the coverage, not three tests per item."""
-        through, item, target = self._through("territories")
-        level = models.Case(
-            *(
-                models.When(**{f"{target}__kind__in": kinds}, then=models.Value(int(scope)))
-                for scope, kinds in SCOPE_KINDS.items()
-            ),
-            output_field=models.IntegerField(),
-        )
-        return (
-            self.coverage_rows("territories", reach=territory).values(item)
-            .annotate(level=models.Min(level)).order_by()
-        )  # fmt: skip
+    def scope_in(self, territory):
+        """An expression: each item's most local level (``Scope``) in ``territory`` —
+        commune, département, region — from the territories it covers there."""
+        covering = territory.covering()
+        levels = [
+            models.When(territory_ids__overlap=covering[scope], then=models.Value(int(scope)))
+            for scope in Scope
+            if covering[scope]
+        ]
+        if not levels:
+            return models.Value(None, output_field=models.IntegerField())
+        return models.Case(*levels, default=models.Value(None), output_field=models.IntegerField())
 
     def count_by_scope(self, territory):
         """{Scope: how many items work in ``territory`` at that level, and at no more
-        local one}: the sections of a territory page, in one query."""
-        from django.db import connection
-
-        sql, params = self._scopes(territory).values("level").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT level, COUNT(*) FROM ({sql}) AS scopes GROUP BY level", params)
-            counts = dict(cursor.fetchall())
-        return {scope: counts.get(int(scope), 0) for scope in Scope}
-
-    def scope_in(self, territory):
-        """An expression: each item's most local level (``Scope``) in ``territory``."""
-        through, item, target = self._through("territories")
-        level = models.Case(
-            *(
-                models.When(**{f"{target}__kind__in": kinds}, then=models.Value(int(scope)))
-                for scope, kinds in SCOPE_KINDS.items()
-            ),
-            output_field=models.IntegerField(),
-        )
+        local one}: the sections of a territory page, in one grouped query."""
         rows = (
-            through.objects.filter(**{item: OuterRef("pk"), f"{target}__reach": territory})
-            .order_by().values(item).annotate(level=models.Min(level)).values("level")
+            self.in_territory(territory).order_by().annotate(level=self.scope_in(territory))
+            .values("level").annotate(n=Count("pk")).values_list("level", "n")
         )  # fmt: skip
-        return models.Subquery(rows[:1], output_field=models.IntegerField())
+        counts = dict(rows)
+        return {scope: counts.get(int(scope), 0) for scope in Scope}
 
     def in_scope(self, territory, scope):
         """The items of one section of ``territory``'s page (see ``count_by_scope``)."""
-        through, item, target = self._through("territories")
-        return self.filter(pk__in=self._scopes(territory).filter(level=int(scope)).values(item))
+        covering = territory.covering()
+        queryset = self.in_territory(territory, scope)
+        more_local = [pk for level in Scope if level < scope for pk in covering[level]]
+        return queryset.exclude(territory_ids__overlap=more_local) if more_local else queryset
 
 
 class OrganisationQuerySet(CoverageQuerySet):
@@ -389,7 +445,7 @@ class OrganisationQuerySet(CoverageQuerySet):
     def for_list(self):
         """What a list shows: the page's rows alone (an index gives them by name), their
         network and sectors by small queries; never the stored search documents."""
-        light = (*DOCUMENT_FIELDS, "description")
+        light = (*DERIVED_FIELDS, "description")
         return self.defer(*light).prefetch_related(
             models.Prefetch("parent", queryset=Organisation.objects.defer(*light)), "sectors"
         )
@@ -399,7 +455,7 @@ class OrganisationManager(models.Manager.from_queryset(OrganisationQuerySet)):
     """Organisations, with the queries of ``OrganisationQuerySet``."""
 
 
-class Organisation(Searchable, Publishable):
+class Organisation(Searchable, Listing, Publishable):
     """An organisation: an ESS actor profiled by the directory, or a partner (public
     body, national federation, local authority) that appears in its programmes."""
 
@@ -549,6 +605,7 @@ class Organisation(Searchable, Publishable):
             models.Index(fields=["kind", "status", "name"]),
             models.Index(FrenchKey("name"), Collate(F("name"), "C"), name="organisation_french_order"),
             models.Index(fields=["latitude", "longitude"], name="organisation_position"),
+            *listing_indexes("organisation"),
         ]
         constraints = [
             # Two organisations never share a SIRET (an establishment); a SIREN or an RNA

@@ -147,7 +147,7 @@ def actor_detail(request, slug):
     sectors, publics = vocabulary_of(actor.sectors.all(), actor.publics.all())
     related = (
         Organisation.objects.actors().published().exclude(pk=actor.pk)
-        .with_sector_among([s["slug"] for s in sectors]).order_by(*french("name"))[:RELATED_ACTORS]
+        .with_sectors(actor.sector_ids or []).order_by(*french("name"))[:RELATED_ACTORS]
     )  # fmt: skip
     territories = list(actor.territories.all())
     return render(

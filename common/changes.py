@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 _current = ContextVar("content_changes", default=None)
@@ -134,7 +134,9 @@ def content_changes(reason="", user=None, preview=False, skip=(), isolated=False
             outer.reason = reason
         yield outer
         return
-    changes = Changes(reason=reason, user=user or getattr(outer, "user", None), preview=preview, skip=tuple(skip))
+    changes = Changes(
+        reason=reason, user=user or getattr(outer, "user", None), preview=preview, skip=tuple(skip)
+    )
     token = _current.set(changes)
     try:
         yield changes
@@ -156,6 +158,23 @@ def saved(model, pks, fields=None):
     """Bulk writers (``COPY``, ``update()``) say what they wrote: no signal does."""
     with content_changes() as changes:
         changes.add(model, pks, fields)
+
+
+class ChangesQuerySet(models.QuerySet):
+    """The queryset of content models: ``update()``, which sends no signal, tells the unit
+    of work which rows and fields it wrote, so that what follows a change (coverage,
+    visibility, documents, the cache) follows a bulk update too."""
+
+    def update(self, **kwargs):
+        if not is_content(self.model):
+            return super().update(**kwargs)
+        with content_changes() as changes:
+            pks = list(self.order_by().values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            changes.add(self.model, pks, kwargs)
+        return count
+
+    update.alters_data = True
 
 
 def everything():
@@ -194,7 +213,11 @@ def _on_relation(sender, instance, action, reverse, model, pk_set, **kwargs):
     if action not in ("pre_clear", "post_add", "post_remove", "post_clear") or not is_content(type(instance)):
         return
     relation = next(
-        (f for f in (model if reverse else type(instance))._meta.many_to_many if f.remote_field.through is sender),
+        (
+            f
+            for f in (model if reverse else type(instance))._meta.many_to_many
+            if f.remote_field.through is sender
+        ),
         None,
     )
     fields = [relation.name] if relation is not None else None
@@ -223,7 +246,9 @@ def connect():
             post_delete.connect(_on_delete, sender=model, dispatch_uid=f"content-changes-delete-{uid}")
             for relation in model._meta.local_many_to_many:
                 through = relation.remote_field.through
-                m2m_changed.connect(_on_relation, sender=through, dispatch_uid=f"content-changes-m2m-{uid}-{relation.name}")
+                m2m_changed.connect(
+                    _on_relation, sender=through, dispatch_uid=f"content-changes-m2m-{uid}-{relation.name}"
+                )
 
 
 def _history_reason(sender, history_instance, **kwargs):

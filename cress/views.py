@@ -132,12 +132,13 @@ def territory_detail(request, key):
 
 def sector_detail(request, slug):
     sector = get_object_or_404(Sector, slug=slug)
-    actors = published_actors().with_sector(slug).order_by(*french("name"), "pk")
+    actors = published_actors().with_sectors([sector.pk]).order_by(*french("name"), "pk")
     programmes = (
-        Programme.objects.published().with_sector(slug).select_related("actor").order_by(*french("title"), "pk")
-    )
+        Programme.objects.published().with_sectors([sector.pk]).select_related("actor")
+        .order_by(*french("title"), "pk")
+    )  # fmt: skip
     actions = (
-        Action.objects.published().with_sector(slug).for_list()
+        Action.objects.published().with_sectors([sector.pk]).for_list()
         .order_by("programme__actor__name", "order", "pk")
     )  # fmt: skip
     return render(

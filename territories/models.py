@@ -12,6 +12,7 @@ migration ``territories/0001`` moved it without touching the database).
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
+from common.changes import ChangesQuerySet
 from common.collation import french
 from common.search import Searchable
 
@@ -45,7 +46,7 @@ SCOPE_KINDS = {
 }
 
 
-class TerritoryQuerySet(models.QuerySet):
+class TerritoryQuerySet(ChangesQuerySet):
     def departements(self, codes=None):
         queryset = self.filter(kind=TerritoryKind.DEPARTEMENT)
         return queryset if codes is None else queryset.filter(code__in=codes)
@@ -137,7 +138,9 @@ class Territory(Searchable):
 
     def get_absolute_url(self):
         if _page_url is None:
-            raise ImproperlyConfigured("No app registered the address of a territory's page (register_page_url).")
+            raise ImproperlyConfigured(
+                "No app registered the address of a territory's page (register_page_url)."
+            )
         return _page_url(self)
 
     @property
@@ -216,6 +219,22 @@ class Territory(Searchable):
     @property
     def scope(self):
         return next(scope for scope, kinds in SCOPE_KINDS.items() if self.kind in kinds)
+
+    def covering(self):
+        """{Scope: ids of the territories whose ``reach`` holds this one}, by their level:
+        what covers one of them counts here (a commune: itself, its historic communes, its
+        département and regions; a département: itself, its communes, its regions). Read
+        once per territory object."""
+        if not hasattr(self, "_covering"):
+            kinds = {kind: scope for scope, scope_kinds in SCOPE_KINDS.items() for kind in scope_kinds}
+            result = {scope: [] for scope in Scope}
+            rows = Territory.reach.through.objects.filter(to_territory=self).values_list(
+                "from_territory_id", "from_territory__kind"
+            )
+            for pk, kind in rows.order_by("from_territory_id"):
+                result[kinds[kind]].append(pk)
+            self._covering = result
+        return self._covering
 
     @property
     def schema_type(self):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from actions.models import Action
-from actors.models import Public, Sector
+from actors.models import Organisation, Public, Sector, Status
 from territories.models import Territory
 from tests.factories import ActionFactory, OrganisationFactory, ProgrammeFactory
 
@@ -152,13 +152,92 @@ def test_coverage_follows_edits_at_every_level(directory):
 @pytest.mark.django_db
 def test_rebuild_recomputes_a_damaged_coverage(directory):
     from django.core.management import call_command
+    from django.db import connection
 
     halte = Action.objects.get(slug="halte-garderie-itinerante")
     halte.effective_territories.clear()
-    Action.objects.filter(pk=halte.pk).update(territories_from=None)
+    with connection.cursor() as cursor:  # behind the unit of work's back, as a damaged row would be
+        cursor.execute(
+            "UPDATE actions_action SET territories_from = NULL, listed = false, territory_ids = '{}', "
+            "departement_ids = NULL WHERE id = %s",
+            [halte.pk],
+        )
     call_command("rebuild_coverage", stdout=io.StringIO())
     halte.refresh_from_db()
     assert halte.effective_territories.count() == 5 and halte.territories_from == "propre"
+    assert halte.listed and len(halte.territory_ids) == 5 and halte.departement_ids
+    assert_listing_equals_the_rule()
+
+
+def expected_listing():
+    """The listing columns as the rule says, read from the coverage tables, the roll-up and
+    the statuses by plain joins — nothing of ``actions/coverage.py``."""
+    from actions.models import Programme
+    from territories.models import TerritoryKind
+
+    departements = {}
+    for territory, departement in Territory.reach.through.objects.filter(
+        to_territory__kind=TerritoryKind.DEPARTEMENT
+    ).values_list("from_territory_id", "to_territory_id"):
+        departements.setdefault(territory, set()).add(departement)
+
+    def columns(model, prefix):
+        result = {pk: {"territory_ids": set(), "sector_ids": set(), "public_ids": set()} for pk in model.objects.values_list("pk", flat=True)}
+        for dimension, column in (("territories", "territory_ids"), ("sectors", "sector_ids"), ("publics", "public_ids")):
+            for pk, value in model.objects.filter(**{f"{prefix}{dimension}__isnull": False}).values_list("pk", f"{prefix}{dimension}"):
+                result[pk][column].add(value)
+        for values in result.values():
+            values["departement_ids"] = {d for t in values["territory_ids"] for d in departements.get(t, ())}
+        return result
+
+    published = Status.PUBLISHED
+    expected = {
+        Organisation: columns(Organisation, ""),
+        Programme: columns(Programme, "effective_"),
+        Action: columns(Action, "effective_"),
+    }
+    for pk, status, actor in Programme.objects.values_list("pk", "status", "actor__status"):
+        expected[Programme][pk]["listed"] = status == actor == published
+    for pk, status, programme, actor, parent in Action.objects.values_list(
+        "pk", "status", "programme__status", "programme__actor__status", "parent__status"
+    ):
+        expected[Action][pk]["listed"] = status == programme == actor == published and parent in (None, published)
+    return expected
+
+
+def assert_listing_equals_the_rule():
+    for model, rows in expected_listing().items():
+        names = ["territory_ids", "departement_ids", "sector_ids", "public_ids"]
+        if model is not Organisation:
+            names.append("listed")
+        stored = {pk: dict(zip(names, values, strict=True)) for pk, *values in model.objects.values_list("pk", *names)}
+        for pk, values in rows.items():
+            got = {name: set(value) if isinstance(value, list) else value for name, value in stored[pk].items()}
+            assert got == values, (model.__name__, pk)
+
+
+@pytest.mark.django_db
+def test_stored_listing_columns_equal_the_rule(directory):
+    """Every organisation, programme and action of the directory: its stored territories,
+    départements, sectors, publics and visibility are what the rule gives — also after
+    edits at every level that go through the unit of work (a status, a parent, a term)."""
+    assert Action.objects.filter(listed=True).exists()
+    assert_listing_equals_the_rule()
+    halte = Action.objects.get(slug="halte-garderie-itinerante")
+    actor = halte.programme.actor
+    actor.status = Status.DRAFT
+    actor.save()
+    assert not Action.objects.get(pk=halte.pk).listed
+    assert_listing_equals_the_rule()
+    Organisation.objects.filter(pk=actor.pk).update(status=Status.PUBLISHED)  # a bulk update tells the unit too
+    assert Action.objects.get(pk=halte.pk).listed
+    child = ActionFactory(programme=halte.programme, parent=halte)
+    assert Action.objects.get(pk=child.pk).listed
+    Action.objects.filter(pk=halte.pk).update(status=Status.ARCHIVED)
+    assert not Action.objects.get(pk=child.pk).listed
+    halte.programme.actor.territories.add(Territory.objects.get(key="50"))
+    Sector.objects.filter(slug="handicap").first().actions.add(child)
+    assert_listing_equals_the_rule()
 
 
 @pytest.mark.django_db
