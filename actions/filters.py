@@ -22,6 +22,7 @@ def years():
 
 class ActionFilterSet(CoverageFilterSet):
     facet_names = ("departement", "secteur", "public", "acteur", "annee")
+    listing = "actions"
     # By title: an index answers it; ordering 600,000 actions by their actor's name cannot.
     default_ordering = french("title")
 

@@ -23,7 +23,7 @@ from territories.models import Territory
 from territories.region import DEPARTEMENT_CODES, DEPARTEMENTS
 from territories.resolver import Resolver, Unresolved
 
-from .models import EssFamily, Organisation, Public, Sector
+from .models import EssFamily, Organisation, Public, Sector, listing_counts
 
 
 def vocabularies():
@@ -161,22 +161,78 @@ class CoverageFilterSet(FacetedFilterSet):
     def filter_public(self, queryset, name, value: str):
         return queryset.with_publics([self.term_ids["public"][value]])
 
-    # --- facets (one grouped query each)
+    # --- count and facets: from the listing counts when the list is filtered on nothing
+    # else than what they hold (``ListingCount``: a few rows), else one grouped pass each
+    # over the filtered rows (``CoverageQuerySet.count_*``).
+    listing = None  # the name of the list in ``ListingCount``
+    counted = {"departement": "departement", "secteur": "sector", "public": "public"}
+
+    def listing_cell(self):
+        """The keys of the ``ListingCount`` cell of this list, or ``None`` when another filter
+        (keywords, commune, map area…) narrows it."""
+        if self.listing is None or not self.is_bound or not self.form.is_valid():
+            return None
+        cell = {}
+        for name, value in self.form.cleaned_data.items():
+            if name == "tri" or value in (None, "", []):
+                continue
+            if name == "departement":
+                cell["departement"] = self.departement_id(value)
+            elif name in ("secteur", "public"):
+                cell[self.counted[name]] = self.term_ids[name][value]
+            elif name == "famille" and "famille" in self.counted:
+                cell["family"] = value
+            else:
+                return None
+        return cell
+
+    def listing_counts(self):
+        if not hasattr(self, "_listing_counts"):
+            cell = self.listing_cell()
+            self._listing_counts = None if cell is None else listing_counts(self.listing, **cell)
+        return self._listing_counts
+
+    def count(self, queryset):
+        """How many items the filtered list holds."""
+        counts = self.listing_counts()
+        return counts[0] if counts is not None else queryset.count()
+
+    def counted_facet(self, name):
+        """{choice value: count} of a facet from the listing counts, or ``None``."""
+        counts = self.listing_counts()
+        if counts is None:
+            return None
+        keys = counts[1][self.counted.get(name, "family")]
+        if name == "departement":
+            return {code: keys.get(self.departement_id(code), 0) for code in DEPARTEMENT_CODES}
+        if name in ("secteur", "public"):
+            return {slug: keys.get(pk, 0) for slug, pk in self.term_ids[name].items()}
+        return keys
+
     def facet_departement(self, base):
-        return self.choice_facet(
-            "departement", DEPARTEMENTS, base.count_by_departement(DEPARTEMENT_CODES)
-        )
+        counts = self.counted_facet("departement")
+        if counts is None:
+            counts = base.count_by_departement(DEPARTEMENT_CODES)
+        return self.choice_facet("departement", DEPARTEMENTS, counts)
 
     def facet_secteur(self, base):
-        return self.choice_facet("secteur", self.vocabularies["secteur"], base.count_by_vocabulary("sectors"))
+        counts = self.counted_facet("secteur")
+        if counts is None:
+            counts = base.count_by_vocabulary("sectors")
+        return self.choice_facet("secteur", self.vocabularies["secteur"], counts)
 
     def facet_public(self, base):
-        return self.choice_facet("public", self.vocabularies["public"], base.count_by_vocabulary("publics"))
+        counts = self.counted_facet("public")
+        if counts is None:
+            counts = base.count_by_vocabulary("publics")
+        return self.choice_facet("public", self.vocabularies["public"], counts)
 
 
 class ActorFilterSet(CoverageFilterSet):
     facet_names = ("departement", "secteur", "famille", "public")
     default_ordering = french("name")
+    listing = "acteurs"
+    counted = {**CoverageFilterSet.counted, "famille": "family"}
     not_filters = ("tri", "bbox")
 
     bbox = BBoxFilter(label="Zone de la carte", max_length=100)
@@ -199,5 +255,7 @@ class ActorFilterSet(CoverageFilterSet):
         fields = ["q", "departement", "commune", "secteur", "famille", "public", "tri", "bbox"]
 
     def facet_famille(self, base):
-        counts = dict(base.values("family").annotate(n=Count("pk")).values_list("family", "n"))
+        counts = self.counted_facet("famille")
+        if counts is None:
+            counts = dict(base.values("family").annotate(n=Count("pk")).values_list("family", "n"))
         return self.choice_facet("famille", EssFamily.choices, counts)

@@ -17,7 +17,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from common.changes import ChangesQuerySet
+from common.changes import ChangesModel, ChangesQuerySet
 from common.collation import FrenchKey, french
 from common.search import DOCUMENT_FIELDS, Searchable, terms
 from territories.models import COMMUNE_KINDS, Scope, Territory, TerritoryKind
@@ -108,7 +108,7 @@ class PublishableQuerySet(VisibilityQuerySet):
         return self.filter(status=Status.PUBLISHED)
 
 
-class Publishable(models.Model):
+class Publishable(ChangesModel):
     """Publication status, a stable French slug and timestamps for every public object."""
 
     status = models.CharField(
@@ -419,6 +419,67 @@ class CoverageQuerySet(PublishableQuerySet):
         queryset = self.in_territory(territory, scope)
         more_local = [pk for level in Scope if level < scope for pk in covering[level]]
         return queryset.exclude(territory_ids__overlap=more_local) if more_local else queryset
+
+
+ANY = 0  # a dimension of ``ListingCount`` not filtered on
+ANY_FAMILY = "*"
+
+
+class ListingCount(models.Model):
+    """How many items a public list holds for each combination of its département,
+    sector, public and (actors) family filters — ``ANY`` where not filtered on: the count
+    and the facets of every such list, read from a few rows instead of counted over the
+    whole directory (``listing_counts``).
+
+    Kept exact by PostgreSQL itself: statement triggers on the organisation and action
+    tables add what a statement's new rows count and take away what its old rows counted
+    (``actors/migrations/0016_listing_counts.py``), whatever writes them — forms, imports,
+    bulk updates, deletions, restores. What counts is the list's own rule: a published
+    actor (``actors().published()``), a listed action (``listed``);
+    ``tests/actors/test_listing_counts.py`` proves the table equal to counting."""
+
+    list = models.CharField("liste", max_length=10)
+    departement = models.BigIntegerField("département")
+    sector = models.BigIntegerField("secteur")
+    public = models.BigIntegerField("public")
+    family = models.CharField("famille", max_length=20)
+    n = models.BigIntegerField("nombre")
+
+    class Meta:
+        verbose_name = "décompte d'une liste"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["list", "departement", "sector", "public", "family"], name="listing_count_cell"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.list} {self.departement}/{self.sector}/{self.public}/{self.family} : {self.n}"
+
+
+def listing_counts(list_name, departement=ANY, sector=ANY, public=ANY, family=ANY_FAMILY):
+    """(count, facets) of a list filtered on these keys (``ANY``: not filtered): its
+    number of items, and {"departement"|"sector"|"public"|"family": {key: count}} — each
+    facet with the other filters applied, as ``FacetedFilterSet`` shows them. One query."""
+    cell = {"departement": departement, "sector": sector, "public": public, "family": family}
+    anything = {"departement": ANY, "sector": ANY, "public": ANY, "family": ANY_FAMILY}
+    condition = models.Q(**cell)
+    for name in cell:
+        condition |= models.Q(**{key: value for key, value in cell.items() if key != name}) & ~models.Q(
+            **{name: anything[name]}
+        )
+    count, facets = 0, {name: {} for name in cell}
+    rows = ListingCount.objects.filter(condition, list=list_name).values_list(*cell, "n")
+    for *keys, n in rows:
+        differing = [name for name, key in zip(cell, keys, strict=True) if key != cell[name]]
+        if not differing:
+            count = n
+        elif len(differing) == 1:  # a row of one facet: the other filters, another key
+            facets[differing[0]][keys[list(cell).index(differing[0])]] = n
+    for name, key in cell.items():
+        if key != anything[name]:  # the selected key of a facet: the list itself
+            facets[name][key] = count
+    return count, facets
 
 
 class OrganisationQuerySet(CoverageQuerySet):

@@ -176,6 +176,26 @@ class ChangesQuerySet(models.QuerySet):
 
     update.alters_data = True
 
+    def delete(self):
+        with content_changes():  # the cascade's rows, followed once, after the last is gone
+            return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
+class ChangesModel(models.Model):
+    """A content model whose ``delete()`` is one unit of work: the rows its cascade removes
+    are followed once, after the last is gone — not after the first, which would recompute
+    what is about to be deleted."""
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        with content_changes():
+            return super().delete(*args, **kwargs)
+
 
 def everything():
     with content_changes() as changes:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from actions.models import Action, Programme
-from actors.models import Organisation, Sector
+from actors.models import Organisation, Sector, listing_counts
 from common.collation import french
 from common.listing import paginate
 from common.search import DOCUMENT_FIELDS, terms
@@ -24,35 +24,43 @@ def published_actors():
     return Organisation.objects.actors().published()
 
 
-def departement_counts():
-    """Published actors and actions per département of the region (2 grouped queries)."""
-    actors = published_actors().count_by_departement(DEPARTEMENT_CODES)
-    actions = Action.objects.published().count_by_departement(DEPARTEMENT_CODES)
+def departement_counts(actor_counts=None, action_counts=None):
+    """Published actors and actions per département of the region: what their lists count
+    (``ListingCount``, a few rows; ``listing_counts`` results already read may be given)."""
+    ids = dict(Territory.objects.departements(DEPARTEMENT_CODES).values_list("code", "pk"))
+    actors = (actor_counts or listing_counts("acteurs"))[1]["departement"]
+    actions = (action_counts or listing_counts("actions"))[1]["departement"]
     return [
         {
             "code": code,
             "name": name,
             "key": code,
-            "actors": actors.get(code, 0),
-            "actions": actions.get(code, 0),
+            "actors": actors.get(ids.get(code), 0),
+            "actions": actions.get(ids.get(code), 0),
         }
         for code, name in DEPARTEMENTS
     ]
 
 
+def sector_counts(actor_counts=None):
+    """{sector key: how many published actors have it}, as the actor list counts them."""
+    return (actor_counts or listing_counts("acteurs"))[1]["sector"]
+
+
 def home(request):
-    sector_counts = published_actors().count_by_vocabulary("sectors")
-    sectors = [s for s in Sector.objects.order_by(*french("name")) if sector_counts.get(s.slug)]
+    actor_counts, action_counts = listing_counts("acteurs"), listing_counts("actions")
+    counts = sector_counts(actor_counts)
+    sectors = [s for s in Sector.objects.order_by(*french("name")) if counts.get(s.pk)]
     for sector in sectors:
-        sector.n = sector_counts[sector.slug]
+        sector.n = counts[sector.pk]
     return render(
         request,
         "cress/home.html",
         {
-            "actor_count": published_actors().count(),
-            "action_count": Action.objects.published().count(),
+            "actor_count": actor_counts[0],
+            "action_count": action_counts[0],
             "programme_count": Programme.objects.published().count(),
-            "departements": departement_counts(),
+            "departements": departement_counts(actor_counts, action_counts),
             "sectors": sectors,
             # The source describes 2001–2008: « recent » means by the dates of the
             # programmes and actions themselves, which the list shows.
@@ -224,10 +232,10 @@ def robots_txt(request):
 
 def sector_list(request):
     """/secteurs/: every sector, with how many published actors work in it."""
-    counts = published_actors().count_by_vocabulary("sectors")
+    counts = sector_counts()
     sectors = list(Sector.objects.all())
     for sector in sectors:
-        sector.n = counts.get(sector.slug, 0)
+        sector.n = counts.get(sector.pk, 0)
     return render(request, "cress/sector_list.html", {"sectors": sectors})
 
 

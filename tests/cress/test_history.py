@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from actions.models import Programme
-from actors.models import Organisation, Status
+from actors.models import ListingCount, Organisation, Status
 
 PROFILE_FORM = "admin:actors_organisation_change"
 
@@ -143,6 +143,8 @@ def snapshot():
             # JSON keeps milliseconds: 12:00:00.000412 comes back as 12:00:00, written « …00Z ».
             text = serializers.serialize("json", model.objects.order_by("pk")).replace('.000Z"', 'Z"')
             rows = json.loads(text)
+            if model is ListingCount:  # derived, kept by PostgreSQL: the counts, not their keys
+                rows = sorted(tuple(row["fields"].values()) for row in rows if row["fields"]["n"])
             result[model._meta.label] = rows
     return result
 
@@ -162,8 +164,8 @@ def test_a_backup_restores_the_same_content_history_included(directory, tmp_path
     assert before["actors.HistoricalOrganisation"], "history is part of the backup"
     assert before["suggestions.Suggestion"], "contributions waiting for moderation are part of it"
     path = tmp_path / "sauvegarde.json"
-    call_command("dumpdata", *CONTENT, "auth.user", "auth.group", output=str(path),
-                 natural_foreign=True, natural_primary=True, verbosity=0)  # fmt: skip
+    call_command("dumpdata", *CONTENT, "auth.user", "auth.group", exclude=["actors.ListingCount"],
+                 output=str(path), natural_foreign=True, natural_primary=True, verbosity=0)  # fmt: skip
     call_command("flush", "--no-input", verbosity=0)
     assert not Organisation.objects.exists()
     call_command("restore_backup", str(path), verbosity=0)

@@ -1,0 +1,70 @@
+"""The listing counts (``ListingCount``) are exactly what counting the lists gives, after
+every kind of write: a form's save, a relation added, a bulk update, a deletion, a new
+item. PostgreSQL keeps them (statement triggers); these tests count by hand and compare."""
+
+from collections import Counter
+
+import pytest
+
+from actions.models import Action
+from actors.models import ANY, ANY_FAMILY, ListingCount, Organisation, Sector, Status, listing_counts
+from territories.models import Territory
+from tests.factories import ActionFactory, OrganisationFactory, ProgrammeFactory
+
+
+def cells(departements, sectors, publics, family):
+    for d in [*(departements or []), ANY]:
+        for s in [*(sectors or []), ANY]:
+            for p in [*(publics or []), ANY]:
+                for f in ([family, ANY_FAMILY] if family else [ANY_FAMILY]):
+                    yield d, s, p, f
+
+
+def counted_by_hand():
+    expected = Counter()
+    columns = ("departement_ids", "sector_ids", "public_ids")
+    for *arrays, family in Organisation.objects.actors().published().values_list(*columns, "family"):
+        expected.update(("acteurs", *cell) for cell in cells(*arrays, family))
+    for arrays in Action.objects.published().values_list(*columns):
+        expected.update(("actions", *cell) for cell in cells(*arrays, None))
+    return +expected
+
+
+def stored():
+    rows = ListingCount.objects.values_list("list", "departement", "sector", "public", "family", "n")
+    return +Counter({tuple(row[:5]): row[5] for row in rows})
+
+
+@pytest.mark.django_db
+def test_listing_counts_equal_counting_after_every_kind_of_write(directory):
+    assert stored() == counted_by_hand() != Counter()
+
+    actor = Organisation.objects.actors().published().filter(programmes__actions__isnull=False).first()
+    actor.status = Status.DRAFT  # a form's save: the actor and all its actions leave the lists
+    actor.save()
+    assert stored() == counted_by_hand()
+
+    Organisation.objects.filter(pk=actor.pk).update(status=Status.PUBLISHED)  # a bulk update
+    actor.territories.add(Territory.objects.get(key="50"))  # a relation
+    actor.sectors.add(Sector.objects.order_by("pk").last())
+    assert stored() == counted_by_hand()
+
+    action = ActionFactory(programme=ProgrammeFactory(actor=OrganisationFactory(status=Status.PUBLISHED)))
+    assert stored() == counted_by_hand()
+    Action.objects.filter(pk=action.pk).delete()  # a deletion
+    actor.programmes.first().delete()  # and a cascade
+    assert stored() == counted_by_hand()
+
+
+@pytest.mark.django_db
+def test_a_list_reads_its_count_and_facets_from_a_few_rows(directory):
+    sector = Sector.objects.order_by("pk").first()
+    departement = Territory.objects.get(key="14")
+    count, facets = listing_counts("acteurs", departement=departement.pk)
+    actors = Organisation.objects.actors().published()
+    assert count == actors.in_departement("14").count() > 0
+    assert facets["sector"].get(sector.pk, 0) == actors.in_departement("14").with_sector(sector.slug).count()
+    assert facets["departement"][departement.pk] == count
+    assert facets["departement"].get(Territory.objects.get(key="50").pk, 0) == actors.in_departement("50").count()
+    families = Counter(actors.in_departement("14").exclude(family="").values_list("family", flat=True))
+    assert facets["family"] == dict(families)
