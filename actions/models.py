@@ -201,7 +201,14 @@ class Programme(PeriodMixin, Coverage, Searchable, Publishable):
         verbose_name_plural = "programmes"
         ordering = [*french("actor__name"), *french("title")]
         constraints = period_constraints()
-        indexes = listing_indexes("programme")
+        indexes = [
+            *listing_indexes("programme"),
+            # The home page's « recent programmes ».
+            models.Index(
+                F("start_year").desc(), FrenchKey("title"), Collate(F("title"), "C"),
+                name="programme_recent", condition=Q(listed=True, start_year__isnull=False),
+            ),
+        ]  # fmt: skip
 
     def __str__(self):
         return self.title
@@ -313,6 +320,11 @@ class Action(PeriodMixin, Coverage, Searchable, Publishable):
         indexes = [
             models.Index(FrenchKey("title"), Collate(F("title"), "C"), name="action_french_order"),
             *listing_indexes("action"),
+            # The home page's « recent actions ».
+            models.Index(
+                F("first_year").desc(), FrenchKey("title"), Collate(F("title"), "C"), name="action_recent",
+                condition=Q(listed=True, parent__isnull=True, first_year__isnull=False),
+            ),
         ]
 
     def __str__(self):

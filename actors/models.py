@@ -435,7 +435,7 @@ class ListingCount(models.Model):
     tables add what a statement's new rows count and take away what its old rows counted
     (``actors/migrations/0016_listing_counts.py``), whatever writes them — forms, imports,
     bulk updates, deletions, restores. What counts is the list's own rule: a published
-    actor (``actors().published()``), a listed action (``listed``);
+    actor (``actors().published()``), a listed action or programme (``listed``);
     ``tests/actors/test_listing_counts.py`` proves the table equal to counting."""
 
     list = models.CharField("liste", max_length=10)

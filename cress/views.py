@@ -59,7 +59,7 @@ def home(request):
         {
             "actor_count": actor_counts[0],
             "action_count": action_counts[0],
-            "programme_count": Programme.objects.published().count(),
+            "programme_count": listing_counts("programmes")[0],
             "departements": departement_counts(actor_counts, action_counts),
             "sectors": sectors,
             # The source describes 2001–2008: « recent » means by the dates of the

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from actions.models import Action
+from actions.models import Action, Programme
 from actors.models import ANY, ANY_FAMILY, ListingCount, Organisation, Sector, Status, listing_counts
 from territories.models import Territory
 from tests.factories import ActionFactory, OrganisationFactory, ProgrammeFactory
@@ -27,6 +27,8 @@ def counted_by_hand():
         expected.update(("acteurs", *cell) for cell in cells(*arrays, family))
     for arrays in Action.objects.published().values_list(*columns):
         expected.update(("actions", *cell) for cell in cells(*arrays, None))
+    for arrays in Programme.objects.published().values_list(*columns):
+        expected.update(("programmes", *cell) for cell in cells(*arrays, None))
     return +expected
 
 
