@@ -14,6 +14,9 @@ from .models import Action
 
 FIRST_YEAR = 1990
 TOP_ACTORS = 10
+# The actor facet ranks the actors of lists up to this many actions: past it, ranking
+# would read the whole list at each request, and ten actors among so many tell little.
+ACTOR_FACET_LIMIT = 30_000
 
 
 def years():
@@ -56,8 +59,10 @@ class ActionFilterSet(CoverageFilterSet):
 
     def facet_acteur(self, base):
         """The actors with the most actions in the list (not one choice per actor: there
-        may be 100,000), plus the one selected."""
-        top = list(
+        may be 100,000), plus the one selected; past ``ACTOR_FACET_LIMIT`` actions, only the
+        one selected, and a hint to narrow the list (a bounded count decides)."""
+        broad = base.order_by()[: ACTOR_FACET_LIMIT + 1].count() > ACTOR_FACET_LIMIT
+        top = [] if broad else list(
             base.values_list("actor_id").annotate(n=Count("pk")).order_by("-n", "actor_id")[:TOP_ACTORS]
         )
         actors = {pk: (slug, name) for pk, slug, name in
@@ -71,6 +76,12 @@ class ActionFilterSet(CoverageFilterSet):
         facet = self.choice_facet("acteur", choices, counts)
         for choice in facet.choices:
             choice.selected = selected is not None and choice.value == selected.slug
+        if broad:
+            facet.help_text = (
+                f"Les {TOP_ACTORS} acteurs qui ont le plus d'actions s'affichent quand la liste en compte "
+                f"moins de {ACTOR_FACET_LIMIT:,} : choisissez d'abord un département, un secteur ou un public, "
+                "ou tapez le nom de l'acteur dans « Mots-clés »."
+            ).replace(",", "\u202f")
         return facet
 
     def facet_annee(self, base):

@@ -1,8 +1,17 @@
 """Read-only API of organisations and vocabularies (routed in cress/api_urls.py)."""
 
+from django.db.models import Avg, Count, F, FloatField, Min
+from django.db.models.functions import Floor
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -85,8 +94,32 @@ class OrganisationSerializer(PublicPageSerializer):
         ]  # fmt: skip
 
 
-MAP_FEATURES = 2000  # at most, per answer: the map asks for its visible area
+MAP_FEATURES = 2000  # actors given one by one, at most; past that, groups (``map_groups``)
 MAP_FEATURES_TEXT = f"{MAP_FEATURES:,}".replace(",", "\u202f")  # « 2 000 »
+MAP_ZOOM = 8  # the region's map, when ``zoom`` is not given
+CELLS_PER_TILE = 4  # a group per quarter of a 256-pixel tile: about 64 pixels apart
+
+
+def map_groups(placed, zoom):
+    """The actors of ``placed`` gathered in square cells of a grid that halves at each zoom
+    level (web map tiles), in one grouped query: each cell's number of actors and its
+    centre of gravity — every actor counted, none dropped. A cell of one actor is that
+    actor."""
+    cell = 360 / (2**zoom) / CELLS_PER_TILE
+    rows = (
+        placed.order_by()
+        .annotate(
+            row=Floor(F("latitude") / cell, output_field=FloatField()),
+            column=Floor(F("longitude") / cell, output_field=FloatField()),
+        )
+        .values("row", "column")
+        .annotate(
+            n=Count("pk"), lat=Avg("latitude"), lon=Avg("longitude"),
+            slug=Min("slug"), name=Min("name"), commune=Min("commune__name"),
+        )  # fmt: skip
+        .values_list("n", "lat", "lon", "slug", "name", "commune")
+    )
+    return list(rows)
 
 
 class GeoJSONRenderer(JSONRenderer):
@@ -109,29 +142,52 @@ class MapFeaturePropertiesSerializer(serializers.Serializer):
     url = serializers.URLField()
 
 
+class MapGroupPropertiesSerializer(serializers.Serializer):
+    nombre = serializers.IntegerField(help_text="Le nombre d'acteurs placés dans cette case de la grille.")
+
+
 class MapFeatureSerializer(serializers.Serializer):
+    """Un acteur."""
+
     type = serializers.ChoiceField(choices=["Feature"])
     geometry = PointSerializer()
     properties = MapFeaturePropertiesSerializer()
 
 
+class MapGroupSerializer(serializers.Serializer):
+    """Un groupe d'acteurs (au-delà de 2 000 acteurs placés dans la zone)."""
+
+    type = serializers.ChoiceField(choices=["Feature"])
+    geometry = PointSerializer(help_text="Le centre de gravité des acteurs du groupe.")
+    properties = MapGroupPropertiesSerializer()
+
+
 @extend_schema_serializer(many=False)  # one collection, never paginated
 class MapFeatureCollectionSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["FeatureCollection"])
-    features = MapFeatureSerializer(many=True)
-    tronque = serializers.BooleanField(
-        help_text=f"Vrai quand plus de {MAP_FEATURES_TEXT} acteurs sont placés : {MAP_FEATURES_TEXT} d'entre eux "
-        "sont donnés."
+    features = PolymorphicProxySerializer(
+        component_name="ElementDeCarte",
+        serializers=[MapFeatureSerializer, MapGroupSerializer],
+        resource_type_field_name=None,
+        many=True,
+    )
+    total = serializers.IntegerField(help_text="Le nombre d'acteurs placés dans la zone, tous comptés.")
+    groupes = serializers.BooleanField(
+        help_text=f"Vrai quand plus de {MAP_FEATURES_TEXT} acteurs sont placés dans la zone : ils sont alors "
+        "rassemblés par cases d'une grille qui dépend du zoom (un point par case, avec son nombre "
+        "d'acteurs ; une case d'un seul acteur est cet acteur)."
     )
 
 
 class ActorViewSet(ReadOnlyDirectoryViewSet):
     """Les acteurs de l'ESS publiés ; mêmes filtres que la page /acteurs/. Avec
-    ``?format=geojson`` : les acteurs placés sur la carte (au plus 2 000, dans la zone
-    ``bbox=ouest,sud,est,nord``), en GeoJSON."""
+    ``?format=geojson`` : les acteurs placés sur la carte (dans la zone
+    ``bbox=ouest,sud,est,nord``), en GeoJSON : un à un jusqu'à 2 000, au-delà rassemblés en
+    groupes selon ``zoom`` (niveau de la carte, 8 par défaut) — aucun n'est omis."""
 
     serializer_class = OrganisationSerializer
     filterset_class = ActorFilterSet
+    extra_parameters = ("zoom",)
 
     def get_renderers(self):
         """GeoJSON is the list's map data; a single actor is JSON only."""
@@ -140,10 +196,16 @@ class ActorViewSet(ReadOnlyDirectoryViewSet):
         return [JSONRenderer()]
 
     @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "zoom", int, description="Avec format=geojson : le niveau de zoom de la carte (0 à 20, 8 par "
+                "défaut), qui règle la taille des groupes au-delà de 2 000 acteurs placés."
+            )
+        ],
         responses={
             (200, JSONRenderer.media_type): OrganisationSerializer,
             (200, GeoJSONRenderer.media_type): MapFeatureCollectionSerializer,
-        }
+        },
     )
     def list(self, request, *args, **kwargs):
         if request.accepted_renderer.format != "geojson":
@@ -151,31 +213,35 @@ class ActorViewSet(ReadOnlyDirectoryViewSet):
         placed = self.filter_queryset(self.get_queryset()).filter(
             latitude__isnull=False, longitude__isnull=False
         )
+        try:
+            zoom = min(max(int(request.query_params.get("zoom", MAP_ZOOM)), 0), 20)
+        except ValueError:
+            raise ValidationError({"zoom": "Le niveau de zoom doit être un nombre entier (0 à 20)."}) from None
         rows = list(
-            placed.order_by().values("slug", "name", "family", "latitude", "longitude", "commune__name")[
+            placed.order_by().values_list("latitude", "longitude", "slug", "name", "commune__name")[
                 : MAP_FEATURES + 1
             ]
         )
+        grouped = len(rows) > MAP_FEATURES
+        if grouped:
+            rows = [
+                (lat, lon, slug, name, commune) if n == 1 else (lat, lon, n)
+                for n, lat, lon, slug, name, commune in map_groups(placed, zoom)
+            ]
         page = request.build_absolute_uri("/")[:-1]
-        features = [
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [float(row["longitude"]), float(row["latitude"])],
-                },
-                "properties": {
-                    "slug": row["slug"],
-                    "nom": row["name"],
-                    "commune": row["commune__name"] or "",
-                    "url": page + reverse("actors:detail", args=[row["slug"]]),
-                },  # fmt: skip
-            }
-            for row in rows[:MAP_FEATURES]
-        ]
-        return Response(
-            {"type": "FeatureCollection", "features": features, "tronque": len(rows) > MAP_FEATURES}
-        )
+
+        def feature(row):
+            point = {"type": "Point", "coordinates": [float(row[1]), float(row[0])]}
+            if len(row) == 3:  # a group
+                return {"type": "Feature", "geometry": point, "properties": {"nombre": row[2]}}
+            _, _, slug, name, commune = row
+            properties = {"slug": slug, "nom": name, "commune": commune or "",
+                          "url": page + reverse("actors:detail", args=[slug])}  # fmt: skip
+            return {"type": "Feature", "geometry": point, "properties": properties}
+
+        features = [feature(row) for row in rows]
+        total = sum(f["properties"].get("nombre", 1) for f in features)
+        return Response({"type": "FeatureCollection", "features": features, "total": total, "groupes": grouped})
 
     def get_queryset(self):
         return Organisation.objects.actors().published().select_related("parent").with_coverage()

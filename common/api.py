@@ -95,10 +95,12 @@ class ReadOnlyDirectoryViewSet(JSONErrorsMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = DirectoryPagination
     schema = DirectorySchema()
 
+    extra_parameters = ()  # parameters of the view itself, beside its filters
+
     def allowed_parameters(self):
         filterset_class = getattr(self, "filterset_class", None)
         names = set(filterset_class.base_filters) if filterset_class else set()
-        return names | ALWAYS_ALLOWED
+        return names | ALWAYS_ALLOWED | set(self.extra_parameters)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

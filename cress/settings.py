@@ -386,4 +386,10 @@ SPECTACULAR_SETTINGS = {
     f"territoires et secteurs publiés par la {DIRECTORY_CRESS_NAME}.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # GeoJSON's « type » takes three fixed values: one named enum each.
+    "ENUM_NAME_OVERRIDES": {
+        "TypeGeometrieEnum": ["Point"],
+        "TypeElementEnum": ["Feature"],
+        "TypeCollectionEnum": ["FeatureCollection"],
+    },
 }

@@ -18,6 +18,7 @@
   }).addTo(map);
   var cluster = L.markerClusterGroup();
   map.addLayer(cluster);
+  var groups = L.layerGroup().addTo(map);  // past 2 000 actors, the server's groups
   var pending = null;
 
   function text(value) {
@@ -28,24 +29,36 @@
 
   function load() {
     var b = map.getBounds();
-    var url = box.dataset.geojson + "&bbox=" + [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]
-      .map(function (v) { return v.toFixed(5); }).join(",");
+    var url = box.dataset.geojson + "&zoom=" + map.getZoom() + "&bbox=" +
+      [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(5); }).join(",");
     if (pending) { pending.abort(); }
     pending = new AbortController();
     fetch(url, {signal: pending.signal, headers: {"Accept": "application/geo+json"}})
       .then(function (response) { return response.json(); })
       .then(function (data) {
         cluster.clearLayers();
+        groups.clearLayers();
         data.features.forEach(function (feature) {
           var c = feature.geometry.coordinates, p = feature.properties;
+          if (p.nombre) {  // a group of the server's grid: a click zooms in on it
+            var size = p.nombre < 100 ? "small" : (p.nombre < 1000 ? "medium" : "large");
+            var group = L.marker([c[1], c[0]], {
+              title: p.nombre + " acteurs", alt: p.nombre + " acteurs", keyboard: true,
+              icon: L.divIcon({html: "<div><span>" + p.nombre + "</span></div>",
+                               className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40)})
+            });
+            group.on("click", function () { map.setView([c[1], c[0]], Math.min(map.getZoom() + 2, 18)); });
+            groups.addLayer(group);
+            return;
+          }
           var marker = L.marker([c[1], c[0]], {icon: icon, title: p.nom, alt: p.nom});
           marker.bindPopup("<a href=\"" + encodeURI(p.url) + "\">" + text(p.nom) + "</a>" +
                            (p.commune ? "<br>" + text(p.commune) : ""));
           cluster.addLayer(marker);
         });
-        note.textContent = data.features.length + " acteur" + (data.features.length > 1 ? "s" : "") +
-          " placé" + (data.features.length > 1 ? "s" : "") + " dans cette zone" +
-          (data.tronque ? " (les 2 000 premiers : zoomez pour voir les autres)" : "") + ".";
+        note.textContent = data.total + " acteur" + (data.total > 1 ? "s" : "") +
+          " placé" + (data.total > 1 ? "s" : "") + " dans cette zone" +
+          (data.groupes ? " (regroupés : cliquez sur un groupe ou zoomez pour les voir un à un)" : "") + ".";
       })
       .catch(function (error) { if (error.name !== "AbortError") { note.textContent = "La carte n'a pas pu être chargée ; la liste ci-dessous reste complète."; } });
   }

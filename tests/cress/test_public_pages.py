@@ -100,6 +100,23 @@ def test_action_filters_and_the_actor_facet(trial, client):
 
 
 @pytest.mark.django_db
+def test_the_actor_facet_of_a_broad_list_asks_to_narrow_it(trial, client, monkeypatch):
+    from actions import filters
+
+    programme = ProgrammeFactory(actor=trial["orbec"], start_year=2006)
+    ActionFactory(programme=programme), ActionFactory(programme=programme)
+    ActionFactory(programme=ProgrammeFactory(actor=trial["manche"], start_year=2010))
+    monkeypatch.setattr(filters, "ACTOR_FACET_LIMIT", 2)
+    broad = client.get("/actions/", {"secteur": "secteur-d-essai"})
+    assert facet(broad, "acteur") == {}
+    assert "choisissez d'abord un département" in broad.content.decode().replace("&#x27;", "'")
+    narrow = client.get("/actions/", {"secteur": "secteur-d-essai", "departement": "50"})
+    assert facet(narrow, "acteur") == {"essai-manche": 1}
+    chosen = client.get("/actions/", {"secteur": "secteur-d-essai", "acteur": "essai-orbec"})
+    assert facet(chosen, "acteur") == {"essai-orbec": 2}
+
+
+@pytest.mark.django_db
 def test_action_list_answers_with_thousands_of_actors(directory, client, django_assert_max_num_queries):
     """The actor facet used to make one SQL column per actor: PostgreSQL refuses more
     than 1,664 and /actions/ answered 500."""
