@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from actors.filters import CoverageFilterSet
-from actors.models import Organisation
+from actors.models import OPEN_END, Organisation
 from common.collation import french
 from common.filters import SortFilter
 
@@ -26,6 +26,7 @@ def years():
 class ActionFilterSet(CoverageFilterSet):
     facet_names = ("departement", "secteur", "public", "acteur", "annee")
     listing = "actions"
+    counted = {**CoverageFilterSet.counted, "annee": "year"}
     # By title: an index answers it; ordering 600,000 actions by their actor's name cannot.
     default_ordering = french("title")
 
@@ -85,8 +86,14 @@ class ActionFilterSet(CoverageFilterSet):
         return facet
 
     def facet_annee(self, base):
-        """Counts per year from the (first year, last year) pairs: one grouped query."""
-        spans = base.count_by_years()
+        """Counts per year from the spans of years (first year, last year): the listing
+        counts' when they hold the list, else one grouped query."""
+        counts = self.listing_counts()
+        if counts is not None:
+            spans = {(span // 10000, None if span % 10000 == OPEN_END else span % 10000): n
+                     for span, n in counts.spans.items()}  # fmt: skip
+        else:
+            spans = base.count_by_years()
         counts = {}
         for value, _ in years():
             year = int(value)

@@ -182,6 +182,8 @@ class CoverageFilterSet(FacetedFilterSet):
                 cell[self.counted[name]] = self.term_ids[name][value]
             elif name == "famille" and "famille" in self.counted:
                 cell["family"] = value
+            elif name == "annee" and "annee" in self.counted:
+                cell["year"] = int(value)
             else:
                 return None
         return cell
@@ -195,14 +197,14 @@ class CoverageFilterSet(FacetedFilterSet):
     def count(self, queryset):
         """How many items the filtered list holds."""
         counts = self.listing_counts()
-        return counts[0] if counts is not None else queryset.count()
+        return counts.count if counts is not None else queryset.count()
 
     def counted_facet(self, name):
         """{choice value: count} of a facet from the listing counts, or ``None``."""
         counts = self.listing_counts()
         if counts is None:
             return None
-        keys = counts[1][self.counted.get(name, "family")]
+        keys = counts.facets[self.counted[name]]
         if name == "departement":
             return {code: keys.get(self.departement_id(code), 0) for code in DEPARTEMENT_CODES}
         if name in ("secteur", "public"):

@@ -5,6 +5,8 @@ are the ``territories`` app's, below this one.
 ``actions`` depends on this app; this app never imports ``actions``.
 """
 
+from dataclasses import dataclass
+
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
@@ -423,44 +425,65 @@ class CoverageQuerySet(PublishableQuerySet):
 
 ANY = 0  # a dimension of ``ListingCount`` not filtered on
 ANY_FAMILY = "*"
+OPEN_END = 9999  # the last year of a span still running
 
 
 class ListingCount(models.Model):
     """How many items a public list holds for each combination of its département,
-    sector, public and (actors) family filters — ``ANY`` where not filtered on: the count
-    and the facets of every such list, read from a few rows instead of counted over the
-    whole directory (``listing_counts``).
+    sector, public, (actors) family and (actions) span of years — ``ANY`` where not
+    filtered on: the count and the facets of every such list, read from a few rows
+    instead of counted over the whole directory (``listing_counts``).
 
-    Kept exact by PostgreSQL itself: statement triggers on the organisation and action
-    tables add what a statement's new rows count and take away what its old rows counted
-    (``actors/migrations/0016_listing_counts.py``), whatever writes them — forms, imports,
-    bulk updates, deletions, restores. What counts is the list's own rule: a published
-    actor (``actors().published()``), a listed action or programme (``listed``);
-    ``tests/actors/test_listing_counts.py`` proves the table equal to counting."""
+    Kept exact by PostgreSQL itself: statement triggers on the organisation, programme and
+    action tables add what a statement's new rows count and take away what its old rows
+    counted (``actors/migrations/0016_listing_counts.py``), whatever writes them — forms,
+    imports, bulk updates, deletions, restores. What counts is the list's own rule: a
+    published actor (``actors().published()``), a listed action or programme
+    (``listed``); ``tests/actors/test_listing_counts.py`` proves the table equal to
+    counting."""
 
     list = models.CharField("liste", max_length=10)
     departement = models.BigIntegerField("département")
     sector = models.BigIntegerField("secteur")
     public = models.BigIntegerField("public")
     family = models.CharField("famille", max_length=20)
+    span = models.BigIntegerField(
+        "années", help_text="Première année × 10 000 + dernière (9999 : en cours) ; 0 : toutes."
+    )
     n = models.BigIntegerField("nombre")
 
     class Meta:
         verbose_name = "décompte d'une liste"
         constraints = [
             models.UniqueConstraint(
-                fields=["list", "departement", "sector", "public", "family"], name="listing_count_cell"
+                fields=["list", "departement", "sector", "public", "family", "span"], name="listing_count_cell"
             )
         ]
 
     def __str__(self):
-        return f"{self.list} {self.departement}/{self.sector}/{self.public}/{self.family} : {self.n}"
+        return f"{self.list} {self.departement}/{self.sector}/{self.public}/{self.family}/{self.span} : {self.n}"
 
 
-def listing_counts(list_name, departement=ANY, sector=ANY, public=ANY, family=ANY_FAMILY):
-    """(count, facets) of a list filtered on these keys (``ANY``: not filtered): its
-    number of items, and {"departement"|"sector"|"public"|"family": {key: count}} — each
-    facet with the other filters applied, as ``FacetedFilterSet`` shows them. One query."""
+def span_holds(span, year):
+    """Whether a span of ``ListingCount`` (first × 10,000 + last) runs in ``year``."""
+    return span // 10000 <= year <= span % 10000
+
+
+@dataclass
+class ListingCounts:
+    """What ``listing_counts`` reads: the list's ``count``; its ``facets`` —
+    {"departement"|"sector"|"public"|"family": {key: count}}, each with the other filters
+    applied; and its ``spans`` — {span: count} with every filter but the year applied
+    (the year facet adds them up)."""
+
+    count: int
+    facets: dict
+    spans: dict
+
+
+def listing_counts(list_name, departement=ANY, sector=ANY, public=ANY, family=ANY_FAMILY, year=None):  # noqa: PLR0913
+    """The count and facets of a list filtered on these keys (``ANY``: not filtered) and,
+    for actions, on a year. One query of a few hundred rows at most."""
     cell = {"departement": departement, "sector": sector, "public": public, "family": family}
     anything = {"departement": ANY, "sector": ANY, "public": ANY, "family": ANY_FAMILY}
     condition = models.Q(**cell)
@@ -468,18 +491,27 @@ def listing_counts(list_name, departement=ANY, sector=ANY, public=ANY, family=AN
         condition |= models.Q(**{key: value for key, value in cell.items() if key != name}) & ~models.Q(
             **{name: anything[name]}
         )
-    count, facets = 0, {name: {} for name in cell}
-    rows = ListingCount.objects.filter(condition, list=list_name).values_list(*cell, "n")
-    for *keys, n in rows:
+
+    def counted(span):
+        return span == ANY if year is None else span != ANY and span_holds(span, year)
+
+    count, facets, spans = 0, {name: {} for name in cell}, {}
+    rows = ListingCount.objects.filter(condition, list=list_name).values_list(*cell, "span", "n")
+    for *keys, span, n in rows:
         differing = [name for name, key in zip(cell, keys, strict=True) if key != cell[name]]
+        if not differing and span != ANY:
+            spans[span] = n
+        if not counted(span):
+            continue
         if not differing:
-            count = n
+            count += n
         elif len(differing) == 1:  # a row of one facet: the other filters, another key
-            facets[differing[0]][keys[list(cell).index(differing[0])]] = n
+            key = keys[list(cell).index(differing[0])]
+            facets[differing[0]][key] = facets[differing[0]].get(key, 0) + n
     for name, key in cell.items():
         if key != anything[name]:  # the selected key of a facet: the list itself
             facets[name][key] = count
-    return count, facets
+    return ListingCounts(count, facets, spans)
 
 
 class OrganisationQuerySet(CoverageQuerySet):

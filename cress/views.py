@@ -28,8 +28,8 @@ def departement_counts(actor_counts=None, action_counts=None):
     """Published actors and actions per département of the region: what their lists count
     (``ListingCount``, a few rows; ``listing_counts`` results already read may be given)."""
     ids = dict(Territory.objects.departements(DEPARTEMENT_CODES).values_list("code", "pk"))
-    actors = (actor_counts or listing_counts("acteurs"))[1]["departement"]
-    actions = (action_counts or listing_counts("actions"))[1]["departement"]
+    actors = (actor_counts or listing_counts("acteurs")).facets["departement"]
+    actions = (action_counts or listing_counts("actions")).facets["departement"]
     return [
         {
             "code": code,
@@ -44,7 +44,7 @@ def departement_counts(actor_counts=None, action_counts=None):
 
 def sector_counts(actor_counts=None):
     """{sector key: how many published actors have it}, as the actor list counts them."""
-    return (actor_counts or listing_counts("acteurs"))[1]["sector"]
+    return (actor_counts or listing_counts("acteurs")).facets["sector"]
 
 
 def home(request):
@@ -57,9 +57,9 @@ def home(request):
         request,
         "cress/home.html",
         {
-            "actor_count": actor_counts[0],
-            "action_count": action_counts[0],
-            "programme_count": listing_counts("programmes")[0],
+            "actor_count": actor_counts.count,
+            "action_count": action_counts.count,
+            "programme_count": listing_counts("programmes").count,
             "departements": departement_counts(actor_counts, action_counts),
             "sectors": sectors,
             # The source describes 2001–2008: « recent » means by the dates of the

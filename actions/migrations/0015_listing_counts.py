@@ -1,6 +1,6 @@
 """The action list's counts (``actors.models.ListingCount``, list « actions »): the same
 statement triggers as the organisations', on the action table, counting the listed
-actions."""
+actions, by span of years too."""
 
 import importlib
 
@@ -8,7 +8,13 @@ from django.db import migrations
 
 counting = importlib.import_module("actors.migrations.0016_listing_counts")
 
-ACTIONS = counting.counting_sql("actions_action", "actions", "r.listed", ["listed"])
+# An action's span of years, as one number: first year × 10,000 + last year (9999: still
+# running); none without a first year (``actors.models.ListingCount.span``).
+SPAN = "CASE WHEN r.first_year IS NULL THEN NULL ELSE r.first_year * 10000 + COALESCE(r.last_year, 9999) END"
+
+ACTIONS = counting.counting_sql(
+    "actions_action", "actions", "r.listed", ["listed", "first_year", "last_year"], span=SPAN
+)
 
 
 class Migration(migrations.Migration):

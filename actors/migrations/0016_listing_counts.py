@@ -5,39 +5,41 @@ writes them for one table; the actions' migration uses it for its own list."""
 
 from django.db import migrations, models
 
-# The cells an item counts in: each of its départements, sectors, publics and its family,
-# and "any" (0, or "*" for the family) for each — so that a list filtered on any of them,
-# or none, reads its count from one row.
+# The cells an item counts in: each of its départements, sectors, publics, its family and
+# its span of years, and "any" (0, or "*" for the family) for each — so that a list
+# filtered on any of them, or none, reads its count from one row (a year: from the spans
+# that hold it).
 CELLS_FUNCTION = """
-CREATE OR REPLACE FUNCTION listing_cells(bigint[], bigint[], bigint[], text)
-RETURNS TABLE (departement bigint, sector bigint, public bigint, family text)
+CREATE OR REPLACE FUNCTION listing_cells(bigint[], bigint[], bigint[], text, bigint)
+RETURNS TABLE (departement bigint, sector bigint, public bigint, family text, span bigint)
 LANGUAGE sql IMMUTABLE AS $$
-    SELECT d, s, p, f
+    SELECT d, s, p, f, y
     FROM unnest(COALESCE($1, '{}') || 0::bigint) AS d,
          unnest(COALESCE($2, '{}') || 0::bigint) AS s,
          unnest(COALESCE($3, '{}') || 0::bigint) AS p,
-         unnest(CASE WHEN COALESCE($4, '') IN ('', '*') THEN ARRAY['*'] ELSE ARRAY[$4, '*'] END) AS f
+         unnest(CASE WHEN COALESCE($4, '') IN ('', '*') THEN ARRAY['*'] ELSE ARRAY[$4, '*'] END) AS f,
+         unnest(CASE WHEN $5 IS NULL THEN ARRAY[0::bigint] ELSE ARRAY[$5, 0::bigint] END) AS y
 $$;
 """
 
 
-def _apply(list_name, rows, family):
-    """Adds to the counts the cells of ``rows`` (a query of sign, the arrays, family)."""
+def _apply(list_name, rows, family, span):
+    """Adds to the counts the cells of ``rows`` (a query of sign and the watched columns)."""
     return f"""
-        INSERT INTO actors_listingcount AS c (list, departement, sector, public, family, n)
-        SELECT '{list_name}', cell.departement, cell.sector, cell.public, cell.family, SUM(r.sign)
+        INSERT INTO actors_listingcount AS c (list, departement, sector, public, family, span, n)
+        SELECT '{list_name}', cell.departement, cell.sector, cell.public, cell.family, cell.span, SUM(r.sign)
         FROM ({rows}) AS r,
-             LATERAL listing_cells(r.departement_ids, r.sector_ids, r.public_ids, {family}) AS cell
-        GROUP BY 2, 3, 4, 5 HAVING SUM(r.sign) <> 0 ORDER BY 2, 3, 4, 5
-        ON CONFLICT (list, departement, sector, public, family) DO UPDATE SET n = c.n + EXCLUDED.n;"""
+             LATERAL listing_cells(r.departement_ids, r.sector_ids, r.public_ids, {family}, {span}) AS cell
+        GROUP BY 2, 3, 4, 5, 6 HAVING SUM(r.sign) <> 0 ORDER BY 2, 3, 4, 5, 6
+        ON CONFLICT (list, departement, sector, public, family, span) DO UPDATE SET n = c.n + EXCLUDED.n;"""
 
 
-def counting_sql(table, list_name, counted, columns, family="NULL"):
+def counting_sql(table, list_name, counted, columns, family="NULL", span="NULL"):
     """(forward, backward) SQL: the triggers of ``table`` that keep the counts of the list
     ``list_name`` — whose rows are those where ``counted`` (an SQL condition on the row,
     prefixed ``r.``) — exact, and its first count. ``columns``: the row's columns the rule
-    reads besides the arrays; ``family``: the row's family (``r.family``), if the list has
-    that filter."""
+    reads besides the arrays; ``family``: the row's family (``r.family``), ``span``: its
+    span of years (an expression of ``r.``'s columns), if the list has those filters."""
     watched = ["departement_ids", "sector_ids", "public_ids", *columns]
     name = f"{table}_listing_count"
 
@@ -54,15 +56,16 @@ BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         DELETE FROM actors_listingcount WHERE list = '{list_name}';
     ELSIF TG_OP = 'INSERT' THEN
-        {_apply(list_name, f"{select('n', 1)} new_rows AS n WHERE {where('n')}", family)}
+        {_apply(list_name, f"{select('n', 1)} new_rows AS n WHERE {where('n')}", family, span)}
     ELSIF TG_OP = 'DELETE' THEN
-        {_apply(list_name, f"{select('o', -1)} old_rows AS o WHERE {where('o')}", family)}
+        {_apply(list_name, f"{select('o', -1)} old_rows AS o WHERE {where('o')}", family, span)}
     ELSE
         {_apply(
             list_name,
             f"{select('o', -1)} old_rows AS o JOIN new_rows AS n USING (id) WHERE ({changed}) AND {where('o')} "
             f"UNION ALL {select('n', 1)} old_rows AS o JOIN new_rows AS n USING (id) WHERE ({changed}) AND {where('n')}",
             family,
+            span,
         )}
     END IF;
     RETURN NULL;
@@ -80,7 +83,7 @@ CREATE TRIGGER {name}_delete AFTER DELETE ON {table}
 CREATE TRIGGER {name}_truncate AFTER TRUNCATE ON {table}
     FOR EACH STATEMENT EXECUTE FUNCTION {name}();
 DELETE FROM actors_listingcount WHERE list = '{list_name}';
-{_apply(list_name, f"{select('n', 1)} {table} AS n WHERE {where('n')}", family)}
+{_apply(list_name, f"{select('n', 1)} {table} AS n WHERE {where('n')}", family, span)}
 """
     backward = f"""
 DROP TRIGGER IF EXISTS {name}_insert ON {table};
@@ -114,13 +117,14 @@ class Migration(migrations.Migration):
                 ('sector', models.BigIntegerField(verbose_name='secteur')),
                 ('public', models.BigIntegerField(verbose_name='public')),
                 ('family', models.CharField(max_length=20, verbose_name='famille')),
+                ('span', models.BigIntegerField(help_text='Première année × 10 000 + dernière (9999 : en cours) ; 0 : toutes.', verbose_name='années')),
                 ('n', models.BigIntegerField(verbose_name='nombre')),
             ],
             options={
                 'verbose_name': "décompte d'une liste",
-                'constraints': [models.UniqueConstraint(fields=('list', 'departement', 'sector', 'public', 'family'), name='listing_count_cell')],
+                'constraints': [models.UniqueConstraint(fields=('list', 'departement', 'sector', 'public', 'family', 'span'), name='listing_count_cell')],
             },
         ),
-        migrations.RunSQL(CELLS_FUNCTION, "DROP FUNCTION IF EXISTS listing_cells(bigint[], bigint[], bigint[], text);"),
+        migrations.RunSQL(CELLS_FUNCTION, "DROP FUNCTION IF EXISTS listing_cells(bigint[], bigint[], bigint[], text, bigint);"),
         migrations.RunSQL(*ORGANISATIONS),
     ]

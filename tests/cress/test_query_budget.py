@@ -27,7 +27,7 @@ PAGES = {
     "commune suggestions": ("/acteurs/communes/?q=orb", 1),
     "actor list, postcode": ("/acteurs/?commune=50100", 13),
     "actor profile": ("/acteurs/mutualite-francaise-du-calvados/", 11),
-    "action list": ("/actions/", 10),
+    "action list": ("/actions/", 9),
     "action list, by commune": ("/actions/?commune=14371", 15),
     "action list, filtered": ("/actions/?departement=14&secteur=petite-enfance&public=jeunes-enfants-et-familles"
                               "&acteur=mutualite-francaise-du-calvados&annee=2008&q=garderie", 15),
