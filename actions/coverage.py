@@ -37,11 +37,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_migrate
 
-from actors.models import LISTING_FIELDS, Organisation, Public, Sector, Status
+from actors.models import LISTING_FIELDS, Organisation, Public, Sector, Status, scope_keys
 from common.bulk import insert_rows
 from common.changes import follower
 from common.iterables import batched
-from territories.models import Territory, TerritoryKind
+from territories.models import SCOPE_KINDS, Territory, TerritoryKind
 
 from . import documents
 from .models import Action, Inheritance, Programme
@@ -81,24 +81,31 @@ def visible(status, *parents):
     return status == Status.PUBLISHED and all(p is None or p == Status.PUBLISHED for p in parents)
 
 
-def listing(values, departements_of):
+def listing(values, places):
     """The listing columns (``LISTING_FIELDS``) of an item whose territories, sectors and
-    publics are ``values`` ({dimension: ids}); ``departements_of``: {territory: the
-    départements its reach holds}."""
+    publics are ``values`` ({dimension: ids}); ``places``: {territory: (its level, the
+    départements its reach holds)}."""
     territories = values["territories"]
-    departements = {d for t in territories for d in departements_of.get(t, ())}
-    return [sorted(territories), sorted(departements), sorted(values["sectors"]), sorted(values["publics"])]
+    departements = {d for t in territories for d in places.get(t, (None, ()))[1]}
+    return [
+        sorted(territories),
+        sorted(departements),
+        sorted(values["sectors"]),
+        sorted(values["publics"]),
+        scope_keys(territories, places),
+    ]
 
 
-def departements_reached():
-    """{territory id: {ids of the départements in its reach}}: one query over the roll-up."""
-    through = Territory.reach.through
-    result = {}
-    rows = through.objects.filter(to_territory__kind=TerritoryKind.DEPARTEMENT).values_list(
+def places_reached():
+    """{territory id: (its ``Scope``, {ids of the départements in its reach})}: two queries
+    over the territories and their roll-up."""
+    levels = {kind: scope for scope, kinds in SCOPE_KINDS.items() for kind in kinds}
+    result = {pk: (levels[kind], set()) for pk, kind in Territory.objects.values_list("pk", "kind")}
+    rows = Territory.reach.through.objects.filter(to_territory__kind=TerritoryKind.DEPARTEMENT).values_list(
         "from_territory_id", "to_territory_id"
     )
     for territory, departement in rows:
-        result.setdefault(territory, set()).add(departement)
+        result[territory][1].add(departement)
     return result
 
 
@@ -163,7 +170,7 @@ def _changed_columns(model, columns):
     return changed
 
 
-def _refresh_batch(actor_ids, departements_of):
+def _refresh_batch(actor_ids, places):
     actors = _own(Organisation, actor_ids)
     statuses = dict(Organisation.objects.filter(pk__in=actor_ids).values_list("pk", "status"))
     programmes = {
@@ -214,12 +221,12 @@ def _refresh_batch(actor_ids, departements_of):
         return {dimension: values[dimension][0] for dimension in DIMENSIONS}
 
     columns = {
-        Organisation: {pk: listing(own, departements_of) for pk, own in actors.items()},
+        Organisation: {pk: listing(own, places) for pk, own in actors.items()},
         Programme: {
             pk: [
                 *(values[d][1] for d in DIMENSIONS),
                 values["listed"],
-                *listing(effective(values), departements_of),
+                *listing(effective(values), places),
             ]
             for pk, values in programme_values.items()
         },
@@ -227,7 +234,7 @@ def _refresh_batch(actor_ids, departements_of):
             pk: [
                 *(values[d][1] for d in DIMENSIONS),
                 values["listed"],
-                *listing(effective(values), departements_of),
+                *listing(effective(values), places),
                 *values["years"],
                 values["actor"],
             ]
@@ -254,10 +261,10 @@ def refresh(actor_ids):
     ids = sorted({pk for pk in actor_ids if pk is not None})
     if not ids:
         return
-    departements_of = departements_reached()
+    places = places_reached()
     with transaction.atomic():
         for batch in batched(ids, BATCH):
-            _refresh_batch(list(batch), departements_of)
+            _refresh_batch(list(batch), places)
 
 
 def rebuild():

@@ -16,7 +16,7 @@ FIRST_YEAR = 1990
 TOP_ACTORS = 10
 # The actor facet ranks the actors of lists up to this many actions: past it, ranking
 # would read the whole list at each request, and ten actors among so many tell little.
-ACTOR_FACET_LIMIT = 30_000
+ACTOR_FACET_LIMIT = 10_000
 
 
 def years():
@@ -61,8 +61,13 @@ class ActionFilterSet(CoverageFilterSet):
     def facet_acteur(self, base):
         """The actors with the most actions in the list (not one choice per actor: there
         may be 100,000), plus the one selected; past ``ACTOR_FACET_LIMIT`` actions, only the
-        one selected, and a hint to narrow the list (a bounded count decides)."""
-        broad = base.order_by()[: ACTOR_FACET_LIMIT + 1].count() > ACTOR_FACET_LIMIT
+        one selected, and a hint to narrow the list (the listing counts decide, else a
+        bounded count)."""
+        counts = self.listing_counts(excluded="acteur")
+        if counts is not None:
+            broad = counts.count > ACTOR_FACET_LIMIT
+        else:
+            broad = base.order_by()[: ACTOR_FACET_LIMIT + 1].count() > ACTOR_FACET_LIMIT
         top = [] if broad else list(
             base.values_list("actor_id").annotate(n=Count("pk")).order_by("-n", "actor_id")[:TOP_ACTORS]
         )

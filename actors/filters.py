@@ -167,14 +167,15 @@ class CoverageFilterSet(FacetedFilterSet):
     listing = None  # the name of the list in ``ListingCount``
     counted = {"departement": "departement", "secteur": "sector", "public": "public"}
 
-    def listing_cell(self):
-        """The keys of the ``ListingCount`` cell of this list, or ``None`` when another filter
-        (keywords, commune, map area…) narrows it."""
+    def listing_cell(self, excluded=None):
+        """The keys of the ``ListingCount`` cell of this list (without the filter
+        ``excluded``), or ``None`` when another filter (keywords, commune, map area…)
+        narrows it."""
         if self.listing is None or not self.is_bound or not self.form.is_valid():
             return None
         cell = {}
         for name, value in self.form.cleaned_data.items():
-            if name == "tri" or value in (None, "", []):
+            if name in ("tri", excluded) or value in (None, "", []):
                 continue
             if name == "departement":
                 cell["departement"] = self.departement_id(value)
@@ -188,11 +189,14 @@ class CoverageFilterSet(FacetedFilterSet):
                 return None
         return cell
 
-    def listing_counts(self):
+    def listing_counts(self, excluded=None):
+        """``ListingCounts`` of the list (without the filter ``excluded``), or ``None``."""
         if not hasattr(self, "_listing_counts"):
-            cell = self.listing_cell()
-            self._listing_counts = None if cell is None else listing_counts(self.listing, **cell)
-        return self._listing_counts
+            self._listing_counts = {}
+        if excluded not in self._listing_counts:
+            cell = self.listing_cell(excluded)
+            self._listing_counts[excluded] = None if cell is None else listing_counts(self.listing, **cell)
+        return self._listing_counts[excluded]
 
     def count(self, queryset):
         """How many items the filtered list holds."""

@@ -52,7 +52,7 @@ class VisibilityQuerySet(ChangesQuerySet):
 
 # What lists filter and count on, stored by ``actions/coverage.py`` in the shape the
 # filters ask (``Listing``).
-LISTING_FIELDS = ("territory_ids", "departement_ids", "sector_ids", "public_ids")
+LISTING_FIELDS = ("territory_ids", "departement_ids", "sector_ids", "public_ids", "scope_keys")
 
 # What no history records and no list reads: values derived by the code (search documents,
 # listing columns), recomputed, never edited.
@@ -89,9 +89,48 @@ class Listing(models.Model):
     departement_ids = _ids_field("départements (calculés)")
     sector_ids = _ids_field("secteurs (calculés)")
     public_ids = _ids_field("publics (calculés)")
+    scope_keys = _ids_field("niveaux par département (calculés)")
 
     class Meta:
         abstract = True
+
+
+# ``Listing.scope_keys``: how an item works in each département it counts in, as keys
+# (negative: never a département's own key, so the listing counts hold them beside the
+# départements, ``ListingCount.departement``) — what a territory page's sections count.
+def scope_key(departement, scope):
+    """The item's most local level in ``departement`` is ``scope`` (commune, département,
+    region): the département page's sections."""
+    return -(8 * departement + 1 + int(scope))
+
+
+def whole_key(departement):
+    """The item covers ``departement`` as such (the département itself)."""
+    return -(8 * departement + 4)
+
+
+def region_key(departement):
+    """The item covers a region that contains ``departement``, and not the département
+    itself: with ``whole_key``, what counts in each commune of it, commune aside."""
+    return -(8 * departement + 5)
+
+
+def scope_keys(territories, places):
+    """The ``scope_keys`` of an item whose territories are ``territories`` (ids);
+    ``places``: {territory id: (its ``Scope``, the ids of the départements it reaches)}."""
+    levels, whole, regions = {}, set(), set()
+    for territory in territories:
+        scope, departements = places.get(territory, (None, ()))
+        for departement in departements:
+            levels[departement] = min(levels.get(departement, scope), scope)
+            if territory == departement:
+                whole.add(departement)
+            if scope == Scope.REGION:
+                regions.add(departement)
+    keys = {scope_key(departement, scope) for departement, scope in levels.items()}
+    keys |= {whole_key(departement) for departement in whole}
+    keys |= {region_key(departement) for departement in regions - whole}
+    return sorted(keys)
 
 
 def listing_indexes(prefix):
@@ -479,6 +518,15 @@ class ListingCounts:
     count: int
     facets: dict
     spans: dict
+
+
+def listing_totals(list_name, keys):
+    """{key: how many items of the list count in it} for keys of the département dimension
+    (départements, scope keys), no other filter: one query."""
+    rows = ListingCount.objects.filter(
+        list=list_name, departement__in=list(keys), sector=ANY, public=ANY, family=ANY_FAMILY, span=ANY
+    ).values_list("departement", "n")
+    return {key: 0 for key in keys} | dict(rows)
 
 
 def listing_counts(list_name, departement=ANY, sector=ANY, public=ANY, family=ANY_FAMILY, year=None):  # noqa: PLR0913

@@ -2,10 +2,10 @@
 whole region, and which communes have published content. The roll-up rule itself is
 ``Territory.reach`` (``territories/loading.py``), read by ``CoverageQuerySet``."""
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from actions.models import Action
-from actors.models import Organisation
+from actors.models import Organisation, listing_totals, region_key, scope_key, whole_key
 from common.listing import paginate
 from territories.models import Scope, Territory, TerritoryKind
 from territories.region import REGION
@@ -47,17 +47,53 @@ def scope_label(territory, scope):
     return labels[scope]
 
 
-def scoped_sections(request, territory, queryset, ordering, name):
-    """{"total", "sections": [{scope, label, count, page_obj, page_param}]} for one kind
-    of item (actors or actions): one counting query, then one page per non-empty
-    section (each with its own ``?page_<name>_<scope>=``)."""
+def scoped(territory, queryset, listing):
+    """({Scope: count}, {Scope: queryset}) of the sections of ``territory``'s page for the
+    published list ``listing`` (``queryset``). A département's and a commune's are read
+    from the listing counts and the scope keys (``actors.models.scope_key``): a few rows,
+    and only the items of the commune itself counted; another territory's (the region)
+    from the coverage (``CoverageQuerySet.count_by_scope``)."""
+    covering = territory.covering()
+    if territory.is_departement:
+        keys = {scope: scope_key(territory.pk, scope) for scope in Scope}
+        totals = listing_totals(listing, keys.values())
+        counts = {scope: totals[key] for scope, key in keys.items()}
+        sections = {scope: queryset.filter(scope_keys__contains=[key]) for scope, key in keys.items()}
+        return counts, sections
+    if territory.is_commune and len(covering[Scope.DEPARTEMENT]) == 1:
+        departement = covering[Scope.DEPARTEMENT][0]
+        keys = {Scope.DEPARTEMENT: whole_key(departement), Scope.REGION: region_key(departement)}
+        totals = listing_totals(listing, keys.values())
+        communes = covering[Scope.COMMUNE] or [0]  # no commune-level territory: none is local
+        local = queryset.filter(territory_ids__overlap=communes)
+        # The commune's own items, and those of them that also cover the whole département
+        # or region (counted there by the listing counts, here at the commune): one query.
+        own = local.order_by().aggregate(
+            n=Count("pk"),
+            **{f"k{int(scope)}": Count("pk", filter=Q(scope_keys__contains=[key])) for scope, key in keys.items()},
+        )
+        counts = {Scope.COMMUNE: own["n"]}
+        sections = {Scope.COMMUNE: local}
+        for scope, key in keys.items():
+            counts[scope] = totals[key] - own[f"k{int(scope)}"]
+            sections[scope] = queryset.filter(scope_keys__contains=[key]).exclude(territory_ids__overlap=communes)
+        return counts, sections
     counts = queryset.count_by_scope(territory)
+    return counts, {scope: queryset.in_scope(territory, scope) for scope in Scope}
+
+
+def scoped_sections(request, territory, queryset, ordering, name, listing):
+    """{"total", "sections": [{scope, label, count, page_obj, page_param}]} for one kind
+    of item (actors or actions) — the published list ``listing`` — : the counts
+    (``scoped``), then one page per non-empty section (each with its own
+    ``?page_<name>_<scope>=``)."""
+    counts, querysets = scoped(territory, queryset, listing)
     sections = []
     for scope in Scope:
         if not counts[scope]:
             continue
         param = f"page_{name}_{scope.name.lower()}"
-        section = queryset.in_scope(territory, scope).order_by(*ordering, "pk")
+        section = querysets[scope].order_by(*ordering, "pk")
         page = paginate(request, section, param, count=counts[scope])
         sections.append(
             {"scope": scope, "label": scope_label(territory, scope), "count": counts[scope],

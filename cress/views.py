@@ -117,8 +117,8 @@ def territory_detail(request, key):
         ("acteurs", published_actors().select_related("parent"), ("name",)),
         ("actions", Action.objects.published().for_list(), ("title",)),
     ]
-    groups = {
-        name: places.scoped_sections(request, territory, queryset, ordering, name)
+    groups = {  # each list is named as in the listing counts
+        name: places.scoped_sections(request, territory, queryset, ordering, name, listing=name)
         for name, queryset, ordering in kinds
     }
     historic = []

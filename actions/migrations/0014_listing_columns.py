@@ -96,4 +96,22 @@ class Migration(migrations.Migration):
             model_name='programme',
             index=django.contrib.postgres.indexes.GinIndex(fields=['public_ids'], name='programme_public_ids'),
         ),
+        migrations.AddField(
+            model_name='action',
+            name='scope_keys',
+            field=django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), blank=True, editable=False, help_text="Calculé (actions/coverage.py) ; vide tant que la couverture n'a pas été calculée.", null=True, size=None, verbose_name='niveaux par département (calculés)'),
+        ),
+        migrations.AddField(
+            model_name='programme',
+            name='scope_keys',
+            field=django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), blank=True, editable=False, help_text="Calculé (actions/coverage.py) ; vide tant que la couverture n'a pas été calculée.", null=True, size=None, verbose_name='niveaux par département (calculés)'),
+        ),
+        migrations.AddIndex(
+            model_name='action',
+            index=django.contrib.postgres.indexes.GinIndex(fields=['scope_keys'], name='action_scope_keys'),
+        ),
+        migrations.AddIndex(
+            model_name='programme',
+            index=django.contrib.postgres.indexes.GinIndex(fields=['scope_keys'], name='programme_scope_keys'),
+        ),
     ]

@@ -49,4 +49,13 @@ class Migration(migrations.Migration):
             model_name='organisation',
             index=django.contrib.postgres.indexes.GinIndex(fields=['public_ids'], name='organisation_public_ids'),
         ),
+        migrations.AddField(
+            model_name='organisation',
+            name='scope_keys',
+            field=django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), blank=True, editable=False, help_text="Calculé (actions/coverage.py) ; vide tant que la couverture n'a pas été calculée.", null=True, size=None, verbose_name='niveaux par département (calculés)'),
+        ),
+        migrations.AddIndex(
+            model_name='organisation',
+            index=django.contrib.postgres.indexes.GinIndex(fields=['scope_keys'], name='organisation_scope_keys'),
+        ),
     ]

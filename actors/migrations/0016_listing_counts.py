@@ -5,10 +5,10 @@ writes them for one table; the actions' migration uses it for its own list."""
 
 from django.db import migrations, models
 
-# The cells an item counts in: each of its départements, sectors, publics, its family and
-# its span of years, and "any" (0, or "*" for the family) for each — so that a list
-# filtered on any of them, or none, reads its count from one row (a year: from the spans
-# that hold it).
+# The cells an item counts in: each of its départements (and, beside them, its scope keys,
+# negative: ``actors.models.scope_key``), sectors, publics, its family and its span of
+# years, and "any" (0, or "*" for the family) for each — so that a list filtered on any of
+# them, or none, reads its count from one row (a year: from the spans that hold it).
 CELLS_FUNCTION = """
 CREATE OR REPLACE FUNCTION listing_cells(bigint[], bigint[], bigint[], text, bigint)
 RETURNS TABLE (departement bigint, sector bigint, public bigint, family text, span bigint)
@@ -29,7 +29,10 @@ def _apply(list_name, rows, family, span):
         INSERT INTO actors_listingcount AS c (list, departement, sector, public, family, span, n)
         SELECT '{list_name}', cell.departement, cell.sector, cell.public, cell.family, cell.span, SUM(r.sign)
         FROM ({rows}) AS r,
-             LATERAL listing_cells(r.departement_ids, r.sector_ids, r.public_ids, {family}, {span}) AS cell
+             LATERAL listing_cells(
+                 COALESCE(r.departement_ids, '{{}}') || COALESCE(r.scope_keys, '{{}}'),
+                 r.sector_ids, r.public_ids, {family}, {span}
+             ) AS cell
         GROUP BY 2, 3, 4, 5, 6 HAVING SUM(r.sign) <> 0 ORDER BY 2, 3, 4, 5, 6
         ON CONFLICT (list, departement, sector, public, family, span) DO UPDATE SET n = c.n + EXCLUDED.n;"""
 
@@ -40,7 +43,7 @@ def counting_sql(table, list_name, counted, columns, family="NULL", span="NULL")
     prefixed ``r.``) — exact, and its first count. ``columns``: the row's columns the rule
     reads besides the arrays; ``family``: the row's family (``r.family``), ``span``: its
     span of years (an expression of ``r.``'s columns), if the list has those filters."""
-    watched = ["departement_ids", "sector_ids", "public_ids", *columns]
+    watched = ["departement_ids", "scope_keys", "sector_ids", "public_ids", *columns]
     name = f"{table}_listing_count"
 
     def where(alias):

@@ -23,14 +23,18 @@ def cells(departements, sectors, publics, family, span=None):
 
 def counted_by_hand():
     expected = Counter()
-    columns = ("departement_ids", "sector_ids", "public_ids")
+    columns = ("departement_ids", "scope_keys", "sector_ids", "public_ids")
+
+    def keyed(departements, keys, *others):  # the scope keys beside the départements
+        return [*(departements or []), *(keys or [])], *others
+
     for *arrays, family in Organisation.objects.actors().published().values_list(*columns, "family"):
-        expected.update(("acteurs", *cell) for cell in cells(*arrays, family))
+        expected.update(("acteurs", *cell) for cell in cells(*keyed(*arrays), family))
     for *arrays, first, last in Action.objects.published().values_list(*columns, "first_year", "last_year"):
         span = first * 10000 + (last or 9999) if first else None
-        expected.update(("actions", *cell) for cell in cells(*arrays, None, span))
+        expected.update(("actions", *cell) for cell in cells(*keyed(*arrays), None, span))
     for arrays in Programme.objects.published().values_list(*columns):
-        expected.update(("programmes", *cell) for cell in cells(*arrays, None))
+        expected.update(("programmes", *cell) for cell in cells(*keyed(*arrays), None))
     return +expected
 
 

@@ -38,8 +38,8 @@ PAGES = {
     "partner": ("/partenaires/caisse-d-allocations-familiales/", 3),
     "territory list": ("/territoires/", 7),
     "département": ("/territoires/14/", 16),
-    "commune": ("/territoires/14118/", 13),
-    "historic commune": ("/territoires/14371-deleguee/", 16),
+    "commune": ("/territoires/14118/", 15),
+    "historic commune": ("/territoires/14371-deleguee/", 18),
     "sector": ("/secteurs/petite-enfance/", 9),
     "search": ("/recherche/?q=calvados", 15),
     # a 404 first looks for a slug the actor once had, then for a merge: 2 more

@@ -119,3 +119,26 @@ def test_territory_list_shows_only_communes_with_published_content(directory, cl
     type(draft).objects.filter(pk=draft.pk).update(status=Status.PUBLISHED)
     communes = {c.key for c in client.get("/territoires/").context["page_obj"].paginator.object_list}
     assert "50129" in communes
+
+
+@pytest.mark.django_db
+def test_sections_from_the_listing_counts_equal_the_coverage_rule(directory):
+    """Département and commune pages read their sections' counts from the listing counts
+    and the scope keys; the coverage rule (``count_by_scope``, ``in_scope``) says the same,
+    for every département and every commune with content — after a mix of coverages."""
+    from actions.models import Action
+    from cress import places
+    from tests.factories import bulk_actors
+
+    spots = list(Territory.objects.filter(key__in=["14", "14478", "14371-deleguee", "region-25", "50129", "61"]))
+    bulk_actors(12, prefix="melange", places=spots, actions_per_actor=2)
+    lists = {"acteurs": Organisation.objects.actors().published(), "actions": Action.objects.published()}
+    territories = [*Territory.objects.departements(), *places.communes_with_content()]
+    assert len(territories) > 10
+    for territory in territories:
+        for listing, queryset in lists.items():
+            counts, sections = places.scoped(territory, queryset, listing)
+            assert counts == queryset.count_by_scope(territory), (territory.key, listing)
+            for scope in Scope:
+                expected = set(queryset.in_scope(territory, scope).values_list("pk", flat=True))
+                assert set(sections[scope].values_list("pk", flat=True)) == expected, (territory.key, scope)
