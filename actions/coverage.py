@@ -33,11 +33,13 @@ Only the differences are written, and ``updated_at`` (« modifié le ») is neve
 recomputing coverage is not an edit.
 """
 
+from contextlib import nullcontext
+
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_migrate
 
-from actors.models import LISTING_FIELDS, Organisation, Public, Sector, Status, scope_keys
+from actors.models import LISTING_FIELDS, ListingCount, Organisation, Public, Sector, Status, scope_keys
 from common.bulk import insert_rows
 from common.changes import follower
 from common.iterables import batched
@@ -48,6 +50,9 @@ from .models import Action, Inheritance, Programme
 
 DIMENSIONS = ("territories", "sectors", "publics")
 BATCH = 500
+# Past this many organisations, the lists are counted again once at the end instead of by
+# the triggers at each statement (``ListingCount.recounted``).
+RECOUNT = 2000
 
 
 # --- the rule --------------------------------------------------------------------------
@@ -262,7 +267,7 @@ def refresh(actor_ids):
     if not ids:
         return
     places = places_reached()
-    with transaction.atomic():
+    with transaction.atomic(), (ListingCount.recounted() if len(ids) > RECOUNT else nullcontext()):
         for batch in batched(ids, BATCH):
             _refresh_batch(list(batch), places)
 

@@ -5,6 +5,7 @@ are the ``territories`` app's, below this one.
 ``actions`` depends on this app; this app never imports ``actions``.
 """
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.postgres.fields import ArrayField
@@ -501,6 +502,28 @@ class ListingCount(models.Model):
 
     def __str__(self):
         return f"{self.list} {self.departement}/{self.sector}/{self.public}/{self.family}/{self.span} : {self.n}"
+
+    @staticmethod
+    @contextmanager
+    def recounted():
+        """A bulk write, inside a transaction: the counting triggers step aside for the rest
+        of it and every list is counted again at the end of the block, once, from the tables
+        (each ``<table>_listing_recount()`` of the migrations). The counts table is locked
+        meanwhile: a concurrent write waits to add its own changes after the new count."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE actors_listingcount IN EXCLUSIVE MODE")
+            cursor.execute("SET LOCAL annuaire.recount = 'on'")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL annuaire.recount = 'off'")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT proname FROM pg_proc WHERE proname LIKE '%%\\_listing\\_recount'")
+            for (function,) in cursor.fetchall():
+                cursor.execute(f"SELECT {connection.ops.quote_name(function)}()")
 
 
 def span_holds(span, year):

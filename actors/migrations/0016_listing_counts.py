@@ -1,7 +1,12 @@
 """The listing counts (``actors.models.ListingCount``), kept exact by PostgreSQL: a table's
 statement triggers add the cells of the rows a statement inserts or changes and take away
 those of the rows it deletes or changes, from its transition tables. ``counting_sql``
-writes them for one table; the actions' migration uses it for its own list."""
+writes them for one table; the actions' migration uses it for its own list.
+
+A bulk refresh (thousands of organisations: a rebuild, the demonstration data) sets
+``annuaire.recount`` for its transaction: the triggers step aside and
+``<table>_listing_recount()`` counts the table once at the end
+(``ListingCount.recount``) — cheaper than adding up each statement's cells."""
 
 from django.db import migrations, models
 
@@ -56,6 +61,9 @@ def counting_sql(table, list_name, counted, columns, family="NULL", span="NULL")
     forward = f"""
 CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('annuaire.recount', true) = 'on' THEN
+        RETURN NULL;  -- a bulk refresh recounts at its end (listing_recount)
+    END IF;
     IF TG_OP = 'TRUNCATE' THEN
         DELETE FROM actors_listingcount WHERE list = '{list_name}';
     ELSIF TG_OP = 'INSERT' THEN
@@ -85,8 +93,12 @@ CREATE TRIGGER {name}_delete AFTER DELETE ON {table}
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION {name}();
 CREATE TRIGGER {name}_truncate AFTER TRUNCATE ON {table}
     FOR EACH STATEMENT EXECUTE FUNCTION {name}();
-DELETE FROM actors_listingcount WHERE list = '{list_name}';
-{_apply(list_name, f"{select('n', 1)} {table} AS n WHERE {where('n')}", family, span)}
+CREATE OR REPLACE FUNCTION {table}_listing_recount() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM actors_listingcount WHERE list = '{list_name}';
+    {_apply(list_name, f"{select('n', 1)} {table} AS n WHERE {where('n')}", family, span)}
+END $$;
+SELECT {table}_listing_recount();
 """
     backward = f"""
 DROP TRIGGER IF EXISTS {name}_insert ON {table};
@@ -94,6 +106,7 @@ DROP TRIGGER IF EXISTS {name}_update ON {table};
 DROP TRIGGER IF EXISTS {name}_delete ON {table};
 DROP TRIGGER IF EXISTS {name}_truncate ON {table};
 DROP FUNCTION IF EXISTS {name}();
+DROP FUNCTION IF EXISTS {table}_listing_recount();
 DELETE FROM actors_listingcount WHERE list = '{list_name}';
 """
     return forward, backward

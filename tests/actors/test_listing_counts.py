@@ -100,3 +100,23 @@ def test_a_year_is_counted_from_the_spans_that_hold_it(directory):
     assert {(span // 10000, span % 10000): n for span, n in spans.items()} == {
         (first, last or 9999): n for (first, last), n in by_years.items()
     }
+
+
+@pytest.mark.django_db
+def test_a_bulk_refresh_counts_once_at_its_end_and_agrees(directory, monkeypatch):
+    """Past ``RECOUNT`` organisations, the triggers step aside and the lists are counted
+    once from the tables: the same counts, and the triggers count again afterwards."""
+    from django.db import connection
+
+    from actions import coverage
+
+    monkeypatch.setattr(coverage, "RECOUNT", 0)
+    ListingCount.objects.update(n=0)  # damaged: the recount does not add to what is there
+    coverage.rebuild()
+    assert stored() == counted_by_hand()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('annuaire.recount', true)")
+        assert cursor.fetchone()[0] == "off"
+    actor = Organisation.objects.actors().published().first()
+    actor.sectors.add(Sector.objects.order_by("pk").last())  # a small change: the triggers count it
+    assert stored() == counted_by_hand()
