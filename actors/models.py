@@ -13,7 +13,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef
+from django.db.models import Count, F
 from django.db.models.functions import Collate
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
@@ -293,7 +293,11 @@ class CoverageQuerySet(PublishableQuerySet):
     coverage. An organisation's coverage is its own territories, sectors and publics;
     programmes and actions store theirs (``actions/coverage.py`` computes it: own, else
     the programme's, else the actor's). Territory roll-up: an item counts in a territory
-    when one of its territories has it in its ``reach`` (``territories/loading.py``)."""
+    when one of its territories has it in its ``reach`` (``territories/loading.py``).
+
+    Filters and counts read the listing columns (``Listing``: arrays, GIN indexes), never
+    the coverage tables nor the roll-up at read time; the coverage tables give what a page
+    shows (names, links)."""
 
     # The many-to-many fields that hold the coverage, by dimension.
     coverage_fields = {"territories": "territories", "sectors": "sectors", "publics": "publics"}
@@ -309,16 +313,6 @@ class CoverageQuerySet(PublishableQuerySet):
         return through.objects.filter(
             **{f"{item}__in": self.order_by().values("pk")},
             **{f"{target}__{lookup}": value for lookup, value in lookups.items()},
-        )
-
-    def covers(self, dimension, **lookups):
-        """An ``Exists`` condition: the item's coverage has a target matching ``lookups``."""
-        through, item, target = self._through(dimension)
-        return Exists(
-            through.objects.filter(
-                **{item: OuterRef("pk")},
-                **{f"{target}__{lookup}": value for lookup, value in lookups.items()},
-            )
         )
 
     # --- filters and counts: on the stored listing columns (``Listing``)
@@ -499,6 +493,13 @@ class ListingCount(models.Model):
                 fields=["list", "departement", "sector", "public", "family", "span"], name="listing_count_cell"
             )
         ]
+        # ``listing_counts`` reads the rows where every dimension but one is fixed: an index
+        # with that dimension last, for each (the family's: the constraint's).
+        indexes = [
+            models.Index(fields=["list", "sector", "public", "family", "departement"], name="listing_count_d"),
+            models.Index(fields=["list", "departement", "public", "family", "sector"], name="listing_count_s"),
+            models.Index(fields=["list", "departement", "sector", "family", "public"], name="listing_count_p"),
+        ]
 
     def __str__(self):
         return f"{self.list} {self.departement}/{self.sector}/{self.public}/{self.family}/{self.span} : {self.n}"
@@ -557,11 +558,16 @@ def listing_counts(list_name, departement=ANY, sector=ANY, public=ANY, family=AN
     for actions, on a year. One query of a few hundred rows at most."""
     cell = {"departement": departement, "sector": sector, "public": public, "family": family}
     anything = {"departement": ANY, "sector": ANY, "public": ANY, "family": ANY_FAMILY}
-    condition = models.Q(**cell)
-    for name in cell:
-        condition |= models.Q(**{key: value for key, value in cell.items() if key != name}) & ~models.Q(
+    condition = models.Q(**cell)  # the list itself, every span (the year facet's)
+    for name in cell:  # each facet: the other filters fixed, its own keys
+        facet = models.Q(**{key: value for key, value in cell.items() if key != name}) & ~models.Q(
             **{name: anything[name]}
         )
+        if name == "departement":
+            facet &= models.Q(departement__gt=0)  # the départements, not the scope keys
+        if year is None:
+            facet &= models.Q(span=ANY)
+        condition |= facet
 
     def counted(span):
         return span == ANY if year is None else span != ANY and span_holds(span, year)
