@@ -97,6 +97,16 @@ class ReadOnlyDirectoryViewSet(JSONErrorsMixin, viewsets.ReadOnlyModelViewSet):
 
     extra_parameters = ()  # parameters of the view itself, beside its filters
 
+    def known_count(self, request):
+        """The list's count when its filter set knows it without counting (the listing
+        counts, ``CoverageFilterSet.listing_counts``), else ``None``."""
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is None or not hasattr(filterset_class, "listing_counts"):
+            return None
+        filterset = filterset_class(request.query_params, queryset=self.get_queryset())
+        counts = filterset.listing_counts() if filterset.is_valid() else None
+        return counts.count if counts is not None else None
+
     def allowed_parameters(self):
         filterset_class = getattr(self, "filterset_class", None)
         names = set(filterset_class.base_filters) if filterset_class else set()

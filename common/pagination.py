@@ -3,6 +3,7 @@ views that use it). The HTML lists page with ``common.listing.paginate``: the sa
 size, but a page past the end shows the last page there."""
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from rest_framework.pagination import PageNumberPagination
 
 MAX_PAGE_SIZE = 100
@@ -19,3 +20,17 @@ class DirectoryPagination(PageNumberPagination):
     @property
     def page_size(self):
         return settings.DIRECTORY_PAGE_SIZE
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # The view may know the list's count without counting (``known_count``: the
+        # listing counts of a list filtered on what they hold).
+        count = view.known_count(request) if hasattr(view, "known_count") else None
+
+        class Known(Paginator):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if count is not None:
+                    self.count = count
+
+        self.django_paginator_class = Known
+        return super().paginate_queryset(queryset, request, view)

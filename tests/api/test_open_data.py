@@ -352,3 +352,24 @@ def test_open_data_exports_leave_out_demonstration_data(directory, client):
     assert not any(
         "demo-" in s["structure_id"] for s in client.get("/api/v1/data-inclusion/services/").json()
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"departement": "14"}, {"departement": "50", "secteur": "petite-enfance"}, {"famille": "association"},
+     {"q": "familles"}, {"commune": "14118"}],
+)  # fmt: skip
+def test_the_api_count_is_the_list_s_whether_read_or_counted(directory, client, params):
+    """A list filtered on what the listing counts hold reads its count there; others count.
+    Either way, the count is the number of items the pages hold."""
+    from urllib.parse import urlencode
+
+    data = client.get("/api/v1/acteurs/", {**params, "page_size": 100}).json()
+    slugs = set()
+    page = f"/api/v1/acteurs/?{urlencode({**params, 'page_size': 100})}"
+    while page:
+        body = client.get(page).json()
+        slugs |= {item["slug"] for item in body["results"]}
+        page = body["next"]
+    assert data["count"] == len(slugs)
