@@ -101,14 +101,15 @@ def listing(values, places):
     ]
 
 
-def places_reached():
-    """{territory id: (its ``Scope``, {ids of the départements in its reach})}: two queries
-    over the territories and their roll-up."""
+def places_reached(territory_ids):
+    """{territory id: (its ``Scope``, {ids of the départements in its reach})} for these
+    territories: two small queries over the territories and their roll-up."""
+    ids = list(territory_ids)
     levels = {kind: scope for scope, kinds in SCOPE_KINDS.items() for kind in kinds}
-    result = {pk: (levels[kind], set()) for pk, kind in Territory.objects.values_list("pk", "kind")}
-    rows = Territory.reach.through.objects.filter(to_territory__kind=TerritoryKind.DEPARTEMENT).values_list(
-        "from_territory_id", "to_territory_id"
-    )
+    result = {pk: (levels[kind], set()) for pk, kind in Territory.objects.filter(pk__in=ids).values_list("pk", "kind")}
+    rows = Territory.reach.through.objects.filter(
+        from_territory__in=ids, to_territory__kind=TerritoryKind.DEPARTEMENT
+    ).values_list("from_territory_id", "to_territory_id")
     for territory, departement in rows:
         result[territory][1].add(departement)
     return result
@@ -175,7 +176,7 @@ def _changed_columns(model, columns):
     return changed
 
 
-def _refresh_batch(actor_ids, places):
+def _refresh_batch(actor_ids):
     actors = _own(Organisation, actor_ids)
     statuses = dict(Organisation.objects.filter(pk__in=actor_ids).values_list("pk", "status"))
     programmes = {
@@ -221,6 +222,10 @@ def _refresh_batch(actor_ids, places):
         )
     _store_links(Programme, programme_values)
     _store_links(Action, action_values)
+    # Every effective territory is someone's own: the places of the batch's own territories.
+    places = places_reached(
+        {t for own in (actors, programme_own, action_own) for values in own.values() for t in values["territories"]}
+    )
 
     def effective(values):
         return {dimension: values[dimension][0] for dimension in DIMENSIONS}
@@ -266,10 +271,9 @@ def refresh(actor_ids):
     ids = sorted({pk for pk in actor_ids if pk is not None})
     if not ids:
         return
-    places = places_reached()
     with transaction.atomic(), (ListingCount.recounted() if len(ids) > RECOUNT else nullcontext()):
         for batch in batched(ids, BATCH):
-            _refresh_batch(list(batch), places)
+            _refresh_batch(list(batch))
 
 
 def rebuild():

@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from actors.filters import CoverageFilterSet
-from actors.models import OPEN_END, Organisation
+from actors.models import Organisation, span_years
 from common.collation import french
 from common.filters import SortFilter
 
@@ -95,8 +95,7 @@ class ActionFilterSet(CoverageFilterSet):
         counts' when they hold the list, else one grouped query."""
         counts = self.listing_counts()
         if counts is not None:
-            spans = {(span // 10000, None if span % 10000 == OPEN_END else span % 10000): n
-                     for span, n in counts.spans.items()}  # fmt: skip
+            spans = {span_years(span): n for span, n in counts.spans.items()}
         else:
             spans = base.count_by_years()
         counts = {}

@@ -79,11 +79,14 @@ class Listing(models.Model):
       programme or an action), as stored in the coverage table;
     - ``departement_ids``: the départements where it counts — those its territories reach
       (a commune's, a département itself, every département of a region it covers);
-    - ``sector_ids``, ``public_ids``: its sectors and publics (own, or effective).
+    - ``sector_ids``, ``public_ids``: its sectors and publics (own, or effective);
+    - ``scope_keys``: per département, how it works there (``scope_key``, ``whole_key``,
+      ``region_key``): what a territory page's sections count.
 
     Written by the one code path of the coverage (``actions/coverage.py``), in the unit of
-    work; ``manage.py rebuild_coverage`` recomputes them and ``tests/test_coverage_table.py``
-    proves them equal to the rule. GIN indexes answer ``@>`` (contains) and ``&&``
+    work; ``manage.py rebuild_coverage`` recomputes them;
+    ``tests/actions/test_coverage.py`` and ``tests/cress/test_territory_pages.py`` prove
+    them equal to the rule. GIN indexes answer ``@>`` (contains) and ``&&``
     (overlaps)."""
 
     territory_ids = _ids_field("territoires (calculés)")
@@ -527,9 +530,18 @@ class ListingCount(models.Model):
                 cursor.execute(f"SELECT {connection.ops.quote_name(function)}()")
 
 
+def span_years(span):
+    """(first year, last year or ``None`` if still running) of a span of ``ListingCount``
+    (first × 10,000 + last, ``OPEN_END`` for still running: the SQL of
+    ``actions/migrations/0015_listing_counts.py`` writes them)."""
+    first, last = divmod(span, 10000)
+    return first, None if last == OPEN_END else last
+
+
 def span_holds(span, year):
-    """Whether a span of ``ListingCount`` (first × 10,000 + last) runs in ``year``."""
-    return span // 10000 <= year <= span % 10000
+    """Whether a span of ``ListingCount`` runs in ``year``."""
+    first, last = span_years(span)
+    return first <= year and (last is None or year <= last)
 
 
 @dataclass

@@ -100,11 +100,10 @@ class ReadOnlyDirectoryViewSet(JSONErrorsMixin, viewsets.ReadOnlyModelViewSet):
     def known_count(self, request):
         """The list's count when its filter set knows it without counting (the listing
         counts, ``CoverageFilterSet.listing_counts``), else ``None``."""
-        filterset_class = getattr(self, "filterset_class", None)
-        if filterset_class is None or not hasattr(filterset_class, "listing_counts"):
+        filterset = getattr(self, "filterset", None)  # the one the filter backend used
+        if filterset is None or not hasattr(filterset, "listing_counts"):
             return None
-        filterset = filterset_class(request.query_params, queryset=self.get_queryset())
-        counts = filterset.listing_counts() if filterset.is_valid() else None
+        counts = filterset.listing_counts()
         return counts.count if counts is not None else None
 
     def allowed_parameters(self):
