@@ -5,7 +5,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from actors.extensions import section_context
-from actors.views import NearbyMixin, join_texts, territories_prefetch, vocabulary_of
+from actors.nearby import NearbyMixin
+from actors.views import join_texts, territories_prefetch, vocabulary_of
 from common import structured_data
 from common.cache import cached
 from common.collation import french
