@@ -140,7 +140,7 @@ class ActionViewSet(ReadOnlyDirectoryViewSet):
     """Les actions publiées ; mêmes filtres que la page /actions/."""
 
     serializer_class = ActionSerializer
-    filterset_class = ActionFilterSet
+    filterset_class = ActionFilterSet.for_machines()
 
     def get_queryset(self):
         return Action.objects.published().for_list().with_coverage().with_public_partnerships()

@@ -33,7 +33,8 @@ from territories.models import Territory
 from .dates import PeriodMixin, period_constraints
 
 # What list pages never show: the stored search documents and listing columns.
-LIST_DEFERRED = tuple(DERIVED_FIELDS)
+# A list reads each row's ``scope_keys`` (where it works, said on its card).
+LIST_DEFERRED = tuple(name for name in DERIVED_FIELDS if name != "scope_keys")
 ACTOR_DEFERRED = tuple(f"actor__{name}" for name in (*DERIVED_FIELDS, "description"))
 
 

@@ -10,9 +10,12 @@ one rule, as the territory pages do.
 Every facet is one grouped query (``CoverageQuerySet.count_by_*``).
 """
 
+import math
+
 import django_filters
 from django import forms
-from django.db.models import CharField, Count, Value
+from django.db.models import CharField, Count, F, FloatField, Value
+from django.db.models.functions import Cast
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -21,7 +24,7 @@ from common.filters import FacetedFilterSet, SortFilter
 from common.search import search
 from territories.models import Territory
 from territories.region import DEPARTEMENT_CODES, DEPARTEMENTS
-from territories.resolver import Resolver, Unresolved
+from territories.resolver import UNKNOWN_COMMUNE, Reading, Resolver, Unresolved, largest_first, read
 
 from .models import EssFamily, Organisation, Public, Sector, listing_counts
 
@@ -43,18 +46,42 @@ def vocabularies():
 
 
 class CommuneField(forms.CharField):
-    """« Votre commune » : an INSEE code, a postcode or a name (accents and case free),
-    read as today's commune — a historic commune gives its current one
-    (``territories/resolver.py``, whose messages say what went wrong)."""
+    """« Votre commune » (``people``): a postcode first, a name as people type it, a
+    département, read by ``territories.resolver.read`` — the value is a ``Reading``
+    (a postcode's communes all at once). ``?commune=`` of the API (not ``people``): an
+    INSEE code, exact, else a postcode or a name (``Resolver.commune``), a ``Reading`` of
+    one commune. A name several communes share, or a typo, is an error that says which
+    communes the person may mean (``reading``, kept for the page's links)."""
+
+    def __init__(self, *args, people=True, **kwargs):
+        self.people = people
+        self.reading = None
+        super().__init__(*args, **kwargs)
 
     def clean(self, value):
         text = (super().clean(value) or "").strip()
         if not text:
             return None
-        try:
-            return Resolver().commune(text)
-        except Unresolved as error:
-            raise forms.ValidationError(error.message, code=error.code) from None
+        if not self.people:
+            try:
+                return Reading(text, "code", communes=[Resolver().commune(text)])
+            except Unresolved as error:
+                raise forms.ValidationError(error.message, code=error.code) from None
+        self.reading = reading = read(text)
+        if reading.found:
+            return reading
+        if reading.kind == "ambiguous":
+            raise forms.ValidationError(
+                f"Plusieurs communes correspondent à « {text} » : choisissez la vôtre ci-dessous.",
+                code="ambiguous",
+            )
+        if reading.choices:
+            raise forms.ValidationError(
+                f"Aucune commune ne s'appelle « {text} ». Vouliez-vous dire "
+                + " ou ".join(f"« {c.name} »" for c in reading.choices) + " ?",
+                code="unknown",
+            )
+        raise forms.ValidationError(UNKNOWN_COMMUNE, code="unknown")
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -63,6 +90,28 @@ class CommuneFilter(django_filters.Filter):
     current commune)."""
 
     field_class = CommuneField
+
+
+class PostcodeField(forms.CharField):
+    """``?code_postal=``: the communes a postcode serves, all at once."""
+
+    def clean(self, value):
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
+        if not (len(text) == 5 and text.isdigit()):
+            raise forms.ValidationError("Un code postal s'écrit avec cinq chiffres (par exemple « 14100 »).")
+        served = Resolver().postcode_communes(text)
+        if not served:
+            raise forms.ValidationError(f"Aucune commune de l'annuaire n'a le code postal « {text} ».")
+        return Reading(text, "postcode", communes=largest_first(served))
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PostcodeFilter(django_filters.Filter):
+    """``?code_postal=14100``: what works in one of the communes of that postcode."""
+
+    field_class = PostcodeField
 
 
 class BBoxField(forms.CharField):
@@ -105,6 +154,7 @@ class CoverageFilterSet(FacetedFilterSet):
         empty_label="Tous les départements",
     )  # fmt: skip
     commune = CommuneFilter(label="Votre commune", method="filter_commune", max_length=80)
+    code_postal = PostcodeFilter(label="Code postal", method="filter_commune", max_length=5)
     secteur = django_filters.ChoiceFilter(
         label="Secteur", method="filter_secteur", empty_label="Tous les secteurs"
     )
@@ -112,8 +162,20 @@ class CoverageFilterSet(FacetedFilterSet):
         label="Public", method="filter_public", empty_label="Tous les publics"
     )
 
+    # A person types a place (a postcode first); the API's ``?commune=`` is an INSEE
+    # code, exact (``for_machines``).
+    people = True
+    # The item's position, for « the nearest first » (None: no distance order).
+    position_fields = None
+
+    @classmethod
+    def for_machines(cls):
+        """This filter set as the API reads it: ``?commune=`` an INSEE code, exact."""
+        return type(cls.__name__, (cls,), {"people": False, "__module__": cls.__module__})
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.filters["commune"].extra["people"] = self.people
         terms = vocabularies()
         # The keys of the terms and départements, read once: each facet re-applies the
         # other filters (``FacetedFilterSet.queryset_without``).
@@ -140,20 +202,36 @@ class CoverageFilterSet(FacetedFilterSet):
     def filter_departement(self, queryset, name, value: str):
         return queryset.in_departements([pk] if (pk := self.departement_id(value)) else [])
 
-    def filter_commune(self, queryset, name, commune):
-        return queryset.in_territory(commune)
+    def filter_commune(self, queryset, name, reading):
+        return queryset.in_territory(reading.territories)
+
+    def near(self):
+        """The place the list is read from (``?commune=``, else ``?code_postal=``), a
+        ``Reading``, or None."""
+        return self.selected("commune") or self.selected("code_postal")
 
     def filter_queryset(self, queryset):
-        """Near a commune, without another order asked for: what is located in the commune
-        first, then in its département, then in the region."""
-        commune = self.selected("commune")
+        """Near a place, without another order asked for: what works in the commune first,
+        then in its département, then in the region (``scope_in``); at each level the
+        nearest first, when positions are known (``position_fields``)."""
+        near = self.near()
         searching = bool((self.form.cleaned_data.get("q") or "").strip())
-        if commune is None or self.form.cleaned_data.get("tri") or searching:
+        if near is None or self.form.cleaned_data.get("tri") or searching:
             return super().filter_queryset(queryset)
         queryset = super().filter_queryset(queryset)
-        return queryset.annotate(scope_level=queryset.scope_in(commune)).order_by(
-            "scope_level", *self.default_ordering, "pk"
-        )
+        order = ["scope_level"]
+        queryset = queryset.annotate(scope_level=queryset.scope_in(near.territories))
+        place = near.place
+        if self.position_fields and near.communes and place.latitude is not None:
+            latitude, longitude = self.position_fields
+            # Degrees of longitude shrink with the latitude: the order of an equirectangular
+            # distance is the order of the true one at these scales.
+            shrink = math.cos(math.radians(float(place.latitude)))
+            lat, lon = Cast(latitude, FloatField()), Cast(longitude, FloatField())
+            north, east = lat - float(place.latitude), (lon - float(place.longitude)) * shrink
+            queryset = queryset.annotate(nearness=north * north + east * east)
+            order.append(F("nearness").asc(nulls_last=True))
+        return queryset.order_by(*order, *self.default_ordering, "pk")
 
     def filter_secteur(self, queryset, name, value: str):
         return queryset.with_sectors([self.term_ids["secteur"][value]])
@@ -171,8 +249,9 @@ class CoverageFilterSet(FacetedFilterSet):
         """The keys of the ``ListingCount`` cell of this list (without the filter
         ``excluded``), or ``None`` when another filter (keywords, commune, map area…)
         narrows it."""
-        if self.listing is None or not self.is_bound or not self.form.is_valid():
+        if self.listing is None or not self.is_bound:
             return None
+        self.form.is_valid()  # a field in error is left out: the facets beside its message
         cell = {}
         for name, value in self.form.cleaned_data.items():
             if name in ("tri", excluded) or value in (None, "", []):
@@ -239,6 +318,7 @@ class ActorFilterSet(CoverageFilterSet):
     default_ordering = french("name")
     listing = "acteurs"
     counted = {**CoverageFilterSet.counted, "famille": "family"}
+    position_fields = ("latitude", "longitude")
     not_filters = ("tri", "bbox")
 
     bbox = BBoxFilter(label="Zone de la carte", max_length=100)
@@ -258,7 +338,7 @@ class ActorFilterSet(CoverageFilterSet):
 
     class Meta:
         model = Organisation
-        fields = ["q", "departement", "commune", "secteur", "famille", "public", "tri", "bbox"]
+        fields = ["q", "departement", "commune", "code_postal", "secteur", "famille", "public", "tri", "bbox"]
 
     def facet_famille(self, base):
         counts = self.counted_facet("famille")

@@ -137,6 +137,13 @@ def scope_keys(territories, places):
     return sorted(keys)
 
 
+def covering_of(territory):
+    """``Territory.covering`` of one territory or of several (merged)."""
+    if isinstance(territory, (list, tuple)):
+        return Territory.covering_all(territory)
+    return territory.covering()
+
+
 def listing_indexes(prefix):
     return [GinIndex(fields=[name], name=f"{prefix}_{name}") for name in LISTING_FIELDS]
 
@@ -320,9 +327,9 @@ class CoverageQuerySet(PublishableQuerySet):
 
     # --- filters and counts: on the stored listing columns (``Listing``)
     def in_territory(self, territory, scope=None):
-        """What works in ``territory`` (any kind); with ``scope``, only through territories
-        of that level (``Scope``)."""
-        covering = territory.covering()
+        """What works in ``territory`` (any kind; or in one of several: a postcode's
+        communes); with ``scope``, only through territories of that level (``Scope``)."""
+        covering = covering_of(territory)
         ids = covering[scope] if scope is not None else [pk for ids in covering.values() for pk in ids]
         return self.filter(territory_ids__overlap=ids) if ids else self.none()
 
@@ -430,9 +437,9 @@ class CoverageQuerySet(PublishableQuerySet):
         return self.count_values(column, labels=(vocabulary, "slug"))
 
     def scope_in(self, territory):
-        """An expression: each item's most local level (``Scope``) in ``territory`` —
-        commune, département, region — from the territories it covers there."""
-        covering = territory.covering()
+        """An expression: each item's most local level (``Scope``) in ``territory`` (or
+        several) — commune, département, region — from the territories it covers there."""
+        covering = covering_of(territory)
         levels = [
             models.When(territory_ids__overlap=covering[scope], then=models.Value(int(scope)))
             for scope in Scope
@@ -628,9 +635,12 @@ class OrganisationQuerySet(CoverageQuerySet):
         """What a list shows: the page's rows alone (an index gives them by name), their
         network and sectors by small queries; never the stored search documents."""
         light = (*DERIVED_FIELDS, "description")
-        return self.defer(*light).prefetch_related(
-            models.Prefetch("parent", queryset=Organisation.objects.defer(*light)), "sectors"
-        )
+        # Each card says where it is: its commune, else where it works (``scope_keys``).
+        shown = tuple(name for name in light if name != "scope_keys")
+        return (
+            self.defer(*shown).select_related("commune").defer("commune__search_vector")
+            .prefetch_related(models.Prefetch("parent", queryset=Organisation.objects.defer(*light)), "sectors")
+        )  # fmt: skip
 
 
 class OrganisationManager(models.Manager.from_queryset(OrganisationQuerySet)):

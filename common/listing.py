@@ -104,7 +104,8 @@ class DirectoryListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        facets = cached(f"facets:{self.filters_key()}", self.filterset.facets) if self.valid else []
+        # A filter in error keeps the others on the page (counted without it).
+        facets = cached(f"facets:{self.filters_key()}", self.filterset.facets) if self.valid else self.filterset.facets()
         query = filters_only(self.request.GET)
         context.update(
             form=self.filterset.form,

@@ -242,3 +242,13 @@ def extract(text, wanted_stems, words_before=10, words_after=22):
     if last < len(words):
         parts.append(" …")
     return mark_safe("".join(parts).strip())
+
+
+def passage(wanted_stems, *texts):
+    """Why a result matched: the first of ``texts`` holding a wanted word, as a short
+    marked ``extract``; else the start of the first non-empty one."""
+    texts = [text for text in texts if text]
+    for text in texts:
+        if "<mark>" in (found := extract(text, wanted_stems)):
+            return found
+    return extract(texts[0], wanted_stems) if texts else ""

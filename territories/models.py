@@ -236,6 +236,22 @@ class Territory(Searchable):
             self._covering = result
         return self._covering
 
+    @staticmethod
+    def covering_all(territories):
+        """``covering`` of several territories at once (a postcode's communes), merged
+        level by level, in one query."""
+        territories = list(territories)
+        if len(territories) == 1:
+            return territories[0].covering()
+        kinds = {kind: scope for scope, scope_kinds in SCOPE_KINDS.items() for kind in scope_kinds}
+        result = {scope: set() for scope in Scope}
+        rows = Territory.reach.through.objects.filter(to_territory__in=[t.pk for t in territories]).values_list(
+            "from_territory_id", "from_territory__kind"
+        )
+        for pk, kind in rows:
+            result[kinds[kind]].add(pk)
+        return {scope: sorted(ids) for scope, ids in result.items()}
+
     @property
     def schema_type(self):
         """schema.org type (structured data)."""

@@ -21,13 +21,23 @@ A file may also name a territory as exports write it, « Nom (clé) », or by it
 Several territories for one text: the same French message everywhere
 (``ambiguous_message``), which lists them with their INSEE code, the way out.
 
+**People** (the search box, « Votre commune ») are read by ``Resolver.read``, which
+differs on purpose: five digits are a **postcode first** (almost nobody knows an INSEE
+code), and a postcode serves all its communes at once, largest first; names are read
+with « St »/« Ste » for Saint/Sainte and without leading articles (« mont st michel »),
+a name that starts several communes' (« Saint-Pierre ») lists them, and a typo gets
+« Vouliez-vous dire … ? »; a département's name or code reads as the département.
+Machines (the API's ``?commune=``, imports) keep the INSEE code exact.
+
 A ``Resolver`` asks the database, a few small queries per text (a list page, an API
 call); ``Resolver.for_file()`` reads every territory once into memory (``Index``), so
 that a file of 10,000 rows makes no query per cell. The rules are the same.
 """
 
+import difflib
 import re
 import unicodedata
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 
@@ -35,6 +45,7 @@ from common.collation import french, french_key
 from common.search import DOCUMENT_FIELDS, fold
 
 from .models import COMMUNE_KINDS, HISTORIC_COMMUNE_KINDS, Territory, TerritoryKind
+from .region import DEPARTEMENT_CODES
 
 MAX_LISTED = 8
 # « Caen (14118) », as exports write a territory: its name and its key.
@@ -280,3 +291,206 @@ class Resolver:
         if not folded:
             return []
         return self.source.today(self.source.named(folded, communes_only))
+
+
+# --- what a person types: the search box and « Votre commune » (``Resolver.read``)
+
+ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+ARTICLES = {"le", "la", "les", "l"}
+MAX_CHOICES = 30  # communes offered for a name many share (« Saint-Pierre »)
+
+
+def name_key(text):
+    """How a person's spelling of a place is compared: folded (``fold``: case, accents,
+    hyphens, apostrophes), « St »/« Ste » as Saint/Sainte, without a leading article:
+    « St-Lô » and « saint lo » → « saint lo »; « Le Mont-Saint-Michel » and « mont st
+    michel » → « mont saint michel »."""
+    words = [ABBREVIATIONS.get(word, word) for word in fold(text).split()]
+    while len(words) > 1 and words[0] in ARTICLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def largest_first(communes):
+    return sorted(communes, key=lambda t: (-(t.population or 0), french_key(t.name), t.code))
+
+
+@dataclass
+class Reading:
+    """How a person's text was read (``Resolver.read``):
+
+    - ``kind``: ``postcode``, ``code`` (INSEE), ``commune`` (a name), ``departement``,
+      ``ambiguous`` (a name several communes share: ``choices``) or ``unknown``
+      (``choices``: what the person may have meant);
+    - ``communes``: today's communes it names (a postcode: all it serves, largest first);
+    - ``departement``: the département it names;
+    - ``other``: the other reading of five digits (the INSEE code of a commune a postcode
+      is not), offered in one click."""
+
+    text: str
+    kind: str
+    communes: list = field(default_factory=list)
+    departement: Territory | None = None
+    choices: list = field(default_factory=list)
+    other: "Reading | None" = None
+
+    @property
+    def found(self):
+        return bool(self.communes or self.departement)
+
+    @property
+    def territories(self):
+        """What the lists filter on: the communes, or the département."""
+        return self.communes or ([self.departement] if self.departement else [])
+
+    @property
+    def place(self):
+        """The one territory a page centres on and measures distances from: the commune
+        (the largest of a postcode's), or the département."""
+        return self.communes[0] if self.communes else self.departement
+
+    @property
+    def label(self):
+        """« 14100 — Lisieux et 22 autres communes », « Saint-Lô », « Calvados (14) »,
+        « Bretteville-sur-Laize (code INSEE 14100) »."""
+        if self.kind == "departement":
+            return f"{self.departement.name} ({self.departement.code})"
+        if self.kind == "postcode":
+            first, rest = self.communes[0].name, len(self.communes) - 1
+            if not rest:
+                return f"{first} ({self.text})"
+            return f"{self.text} — {first} et {rest} autre{'s' if rest > 1 else ''} commune{'s' if rest > 1 else ''}"
+        if self.kind == "code":
+            return f"{self.communes[0].name} (code INSEE {self.communes[0].code})"
+        return ", ".join(c.name for c in self.communes)
+
+    @property
+    def read_as(self):
+        """How the text was read, for the sentence « « 14100 » lu comme … »."""
+        return {
+            "postcode": "le code postal de", "code": "le code INSEE de", "commune": "la commune",
+            "departement": "le département",
+        }.get(self.kind, "")  # fmt: skip
+
+    def __str__(self):
+        return self.label if self.found else self.text
+
+    @property
+    def value(self):
+        """A text that reads back to this one reading: « Nom (code) » for a commune (what
+        the links to the other reading and the choices carry)."""
+        if len(self.communes) == 1 and self.kind != "postcode":
+            return keyed(self.communes[0])
+        return self.text
+
+
+def keyed(territory):
+    """« Saint-Lô (50502) »: a text that names exactly this territory (its name and key)."""
+    return f"{territory.name} ({territory.key})"
+
+
+class Catalogue:
+    """Every commune's name key (``name_key``), read once per content version: what names
+    are compared with (a few thousand short rows)."""
+
+    _memo = {}
+
+    @classmethod
+    def entries(cls):
+        from common.cache import content_version
+
+        version = content_version()
+        if cls._memo.get("version") != version:
+            rows = Territory.objects.filter(kind__in=COMMUNE_KINDS).values_list("pk", "name", "current_id")
+            entries = {}
+            for pk, name, current in rows:
+                entries.setdefault(name_key(name), []).append((pk, current or pk))
+            cls._memo = {"version": version, "entries": entries}
+        return cls._memo["entries"]
+
+    @classmethod
+    def forget(cls):
+        cls._memo = {}
+
+
+def _communes(ids):
+    return largest_first(
+        Territory.objects.filter(pk__in=ids).select_related("parent").defer(*DOCUMENT_FIELDS)
+    )
+
+
+def read(text, guess=True):
+    """How a person's text names a place (see ``Reading`` and this module); ``None``
+    when empty. Five digits: a postcode first, else an INSEE code. ``guess``: a text
+    that names no commune gets the closest names (« Vouliez-vous dire … ? »)."""
+    text = " ".join((text or "").split())[:80]
+    if not text:
+        return None
+    keyed_text = KEYED.match(text)
+    if keyed_text:
+        territory = Territory.objects.select_related("parent").defer(*DOCUMENT_FIELDS).filter(
+            key=keyed_text.group("key"), kind__in=[*COMMUNE_KINDS, TerritoryKind.DEPARTEMENT]
+        ).first()
+        if territory is not None:
+            if territory.kind == TerritoryKind.DEPARTEMENT:
+                return Reading(text, "departement", departement=territory)
+            return Reading(text, "commune", communes=_communes([today_id(territory)]))
+    resolver = Resolver()
+    if text.isdigit() and len(text) == 5:
+        by_code = resolver._of_code(text, communes_only=True)
+        served = largest_first(resolver.postcode_communes(text))
+        if served:
+            other = None
+            if by_code is not None and by_code.pk not in {c.pk for c in served}:
+                other = Reading(keyed(by_code), "code", communes=_communes([by_code.pk]))
+            return Reading(text, "postcode", communes=served, other=other)
+        if by_code is not None:
+            return Reading(text, "code", communes=_communes([by_code.pk]))
+        return Reading(text, "unknown")
+    departement = _departement(text)
+    if departement is not None:
+        return Reading(text, "departement", departement=departement)
+    key = name_key(text)
+    if not key:
+        return Reading(text, "unknown")
+    entries = Catalogue.entries()
+    matched = entries.get(key) or [
+        pair for name, pairs in entries.items() if name.startswith(key + " ") for pair in pairs
+    ]
+    if not matched and guess:
+        close = difflib.get_close_matches(key, entries.keys(), n=4, cutoff=0.8)
+        matched = [found for name in close for found in entries[name]]
+        return Reading(text, "unknown", choices=_choices(matched))
+    today_ids = {current for _, current in matched}
+    if len(today_ids) == 1:
+        return Reading(text, "commune", communes=_communes(today_ids))
+    if matched:
+        return Reading(text, "ambiguous", choices=_choices(matched)[:MAX_CHOICES])
+    return Reading(text, "unknown")
+
+
+def _choices(matched):
+    """The communes a person may mean, as named (a historic one says today's), each
+    once: a historic commune whose today's commune is matched too is left out."""
+    named = {pk for pk, _ in matched}
+    shown = {pk for pk, current in matched if pk == current or current not in named}
+    territories = Territory.objects.filter(pk__in=shown).select_related("current", "parent").defer(
+        *DOCUMENT_FIELDS, "current__search_vector"
+    )
+    return largest_first(territories)
+
+
+def today_id(territory):
+    return territory.current_id if territory.kind in COMMUNE_KINDS and territory.current_id else territory.pk
+
+
+def _departement(text):
+    """The directory's département ``text`` names: its code (« 14 ») or its name, with or
+    without its article (« la Manche »)."""
+    if text in DEPARTEMENT_CODES:
+        return Territory.objects.departements([text]).defer(*DOCUMENT_FIELDS).first()
+    key = name_key(text)
+    for departement in Territory.objects.departements(DEPARTEMENT_CODES).defer(*DOCUMENT_FIELDS):
+        if name_key(departement.name) == key:
+            return departement
+    return None

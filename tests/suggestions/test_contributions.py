@@ -108,27 +108,51 @@ def test_votre_commune_reads_a_name_a_code_or_a_postcode(placed, client, typed):
 
 
 @pytest.mark.django_db
-def test_a_code_that_is_also_a_postcode_offers_the_communes_of_the_postcode(placed, client):
-    # 14290 is Fresney-le-Puceux's INSEE code and the postcode of Orbec and six others.
+def test_five_digits_are_a_postcode_first_and_the_insee_code_is_one_click_away(placed, client):
+    # 14290 is the postcode of Orbec and others, and Fresney-le-Puceux's INSEE code.
     response = client.get("/acteurs/", {"commune": "14290"})
-    assert response.context["near_commune"].name == "Fresney-le-Puceux"
+    near = response.context["near"]
+    assert near.kind == "postcode" and "Orbec" in [c.name for c in near.communes]
+    assert response.context["near_commune"] == near.communes[0], "the largest first"
+    assert "a-orbec" in list_slugs(client, {"commune": "14290"}), "every commune of the postcode at once"
     page = response.content.decode().replace("&#x27;", "'")
-    assert "C'est aussi le code postal de :" in page and '<a href="?commune=14478">Orbec</a>' in page
-    assert "a-orbec" in list_slugs(client, {"commune": "14478"})
+    assert "« 14290 » est lu comme le code postal de" in page
+    other, link = response.context["near_other"]
+    assert other.communes[0].name == "Fresney-le-Puceux" and "Vouliez-vous plutôt la commune de code INSEE 14290" in page
+    assert client.get("/acteurs/" + link).context["near"].communes[0].name == "Fresney-le-Puceux"
+    # Each commune of the postcode is a click away.
+    choices = dict((c.name, url) for c, url in response.context["near_choices"])
+    orbec = client.get("/acteurs/" + choices["Orbec"])
+    assert [c.name for c in orbec.context["near"].communes] == ["Orbec"]
 
 
 @pytest.mark.django_db
-def test_a_postcode_gives_its_commune(placed, client):
+def test_a_postcode_gives_its_communes(placed, client):
     assert client.get("/acteurs/", {"commune": "14000"}).context["near_commune"].name == "Caen"
-    # 50100 is a Cherbourg-en-Cotentin postcode and a former INSEE code of a Saint-James commune.
+    # 50100: a Cherbourg-en-Cotentin postcode, and a former INSEE code of a Saint-James commune.
     response = client.get("/acteurs/", {"commune": "50100"})
-    assert response.context["near_commune"].name == "Saint-James"
-    assert '<a href="?commune=50129">Cherbourg-en-Cotentin</a>' in response.content.decode()
-    response = client.get(
-        "/acteurs/", {"commune": "14860"}
-    )  # Amfreville, Bavent, Bréville-les-Monts, Ranville
-    assert response.status_code == 400
-    assert "Plusieurs communes correspondent à « 14860 »" in response.content.decode()
+    assert response.context["near_commune"].name == "Cherbourg-en-Cotentin"
+    assert response.context["near_other"][0].communes[0].name == "Saint-James"
+    # Amfreville, Bavent, Bréville-les-Monts, Ranville: served all at once.
+    response = client.get("/acteurs/", {"commune": "14860"})
+    assert response.status_code == 200
+    assert sorted(c.name for c in response.context["near"].communes) == [
+        "Amfreville", "Bavent", "Bréville-les-Monts", "Ranville"
+    ]  # fmt: skip
+    assert "14860 — " in response.content.decode() and " et 3 autres communes" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_api_reads_an_insee_code_exactly_and_gains_code_postal(placed, client):
+    def slugs(params):
+        response = client.get("/api/v1/acteurs/", params)
+        assert response.status_code == 200, response.content[:300]
+        return {row["slug"] for row in response.json()["results"]}
+
+    # 14290: Fresney-le-Puceux's INSEE code for the API, not Orbec's postcode.
+    assert "a-orbec" not in slugs({"commune": "14290"}) and "b-calvados" in slugs({"commune": "14290"})
+    assert "a-orbec" in slugs({"code_postal": "14290"}) and "a-orbec" in slugs({"commune": "14478"})
+    assert client.get("/api/v1/acteurs/", {"code_postal": "1429"}).status_code == 400
 
 
 @pytest.mark.django_db
@@ -161,9 +185,13 @@ def test_an_ambiguous_commune_name_says_which_ones(directory, client):
 @pytest.mark.django_db
 def test_the_distance_shows_when_both_positions_are_known(placed, client):
     Territory.objects.filter(key="14478").update(latitude=Decimal("49.0258"), longitude=Decimal("0.4058"))
-    page = client.get("/acteurs/", {"commune": "Orbec"}).content.decode()
-    assert "Intervient dans la commune · à 1 km" in page
-    assert "Intervient dans le département · à 59 km" in page
+    response = client.get("/acteurs/", {"commune": "Orbec"})
+    cards = {a.slug: a for a in response.context["page_obj"].object_list}
+    assert (cards["a-orbec"].distance_km, cards["b-calvados"].distance_km) == (1, 59)
+    assert cards["d-sans-position"].distance_km is None
+    page = response.content.decode()
+    assert "Intervient dans tout le Calvados · à 59 km" in page
+    assert "Intervient à Orbec · à 1 km" in page
 
 
 def geojson_slugs(client, params):
