@@ -34,7 +34,9 @@ class Defended(forms.ModelForm):
         label="Ne remplissez pas ce champ", required=False, max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )  # fmt: skip
-    stamp = forms.CharField(widget=forms.HiddenInput)
+    # Not « required »: a missing stamp is refused by clean() with a message people can act
+    # on (« rechargez la page »), not a « champ obligatoire » they cannot see.
+    stamp = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, client_address="", **kwargs):
         super().__init__(*args, **kwargs)
