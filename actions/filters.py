@@ -1,16 +1,21 @@
-"""Filters of the list of actions: the actors' list machinery (``CoverageFilterSet``),
-plus the actor and the year."""
+"""Filters of the lists of actions and programmes — the actors' list machinery
+(``CoverageFilterSet``), plus the actor and the year for actions — and of events (keywords
+and département)."""
 
 import django_filters
-from django.db.models import Count
+from django.contrib.postgres.search import SearchVector
+from django.db.models import Count, F
 from django.utils import timezone
 
 from actors.filters import CoverageFilterSet
 from actors.models import Organisation, span_years
 from common.collation import french
-from common.filters import SortFilter
+from common.filters import FacetedFilterSet, SortFilter
+from common.search import FTS_CONFIG, search
+from territories.models import Territory
+from territories.region import DEPARTEMENTS
 
-from .models import Action
+from .models import Action, Event, Programme
 
 FIRST_YEAR = 1990
 TOP_ACTORS = 10
@@ -105,3 +110,75 @@ class ActionFilterSet(CoverageFilterSet):
                 n for (first, last), n in spans.items() if first <= year and (last is None or last >= year)
             )
         return self.choice_facet("annee", years(), counts, keep_empty=False)
+
+
+class ProgrammeFilterSet(CoverageFilterSet):
+    """/actions/programmes/: keywords, département, commune, sector and public, counted
+    and faceted from the listing counts (``ListingCount``, list « programmes ») as the
+    actions are."""
+
+    facet_names = ("departement", "secteur", "public")
+    listing = "programmes"
+    default_ordering = french("title")
+
+    tri = SortFilter(
+        label="Trier par",
+        choices=[("nom", "Nom (A → Z)"), ("recent", "Mises à jour récentes")],
+        orders={"nom": french("title"), "recent": ("-updated_at", *french("title"))},
+        empty_label="Pertinence",
+    )
+
+    class Meta:
+        model = Programme
+        fields = ["q", "departement", "commune", "secteur", "public", "tri"]
+
+
+# An event's document, built when searched: events have no stored one (``Searchable``),
+# and there are few of them. Same weights as the stored documents: the title (A); the
+# theme, the actor and the place (B); the texts (C).
+EVENT_DOCUMENT = (
+    SearchVector("title", weight="A", config=FTS_CONFIG)
+    + SearchVector("theme", "actor__name", "place__name", weight="B", config=FTS_CONFIG)
+    + SearchVector("description", "source_text", weight="C", config=FTS_CONFIG)
+)
+
+
+class EventFilterSet(FacetedFilterSet):
+    """/actions/evenements/: keywords, and the département where the event takes place
+    (its place counts there by the coverage rule: the département, one of its communes or
+    a region that contains it). The most recent first; searching, the most relevant."""
+
+    default_ordering = (F("start_year").desc(nulls_last=True), F("start_month").desc(nulls_last=True), "title")
+
+    q = django_filters.CharFilter(label="Mots-clés", method="filter_search", max_length=200)
+    departement = django_filters.ChoiceFilter(
+        label="Département", choices=DEPARTEMENTS, method="filter_departement",
+        empty_label="Tous les départements",
+    )  # fmt: skip
+
+    class Meta:
+        model = Event
+        fields = ["q", "departement"]
+
+    def filter_search(self, queryset, name, value: str):
+        if not value.strip():
+            return queryset
+        return search(queryset.annotate(search_vector=EVENT_DOCUMENT), value)
+
+    def filter_departement(self, queryset, name, value: str):
+        departement = Territory.objects.departements([value])
+        return queryset.filter(place__in=Territory.objects.filter(reach__in=departement))
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if "search_rank" in queryset.query.annotations:
+            return queryset.order_by("-search_rank", *french("title"), "pk")
+        return queryset
+
+    def chips(self, facets):
+        names = dict(DEPARTEMENTS)
+        chips = super().chips(facets)
+        for chip in chips:
+            if chip["name"] == "departement":
+                chip["value"] = names.get(chip["raw"], chip["value"])
+        return chips

@@ -1,26 +1,80 @@
 """Public pages of programmes, actions and events, and the list of actions."""
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from actors.extensions import section_context
 from actors.nearby import NearbyMixin
 from actors.views import join_texts, territories_prefetch, vocabulary_of
 from common import structured_data
-from common.cache import cached
 from common.collation import french
-from common.listing import DirectoryListView, paginate
+from common.listing import DirectoryListView
 from common.redirects import redirect_moved
+from common.search import DOCUMENT_FIELDS, WORD, fold, passage, query_stems, stem
 
 from .dates import PartialDate, format_period
 from .extensions import action_sections, programme_sections
-from .filters import ActionFilterSet
-from .models import Action, Event, Inheritance, KeyFigure, Partnership, Programme, Role
+from .filters import ActionFilterSet, EventFilterSet, ProgrammeFilterSet
+from .models import (
+    ACTOR_DEFERRED,
+    LIST_DEFERRED,
+    Action,
+    Event,
+    Inheritance,
+    KeyFigure,
+    Partnership,
+    Programme,
+    Role,
+)
 from .profile import attach_partners, partnerships_of
 
 
-class ActionListView(NearbyMixin, DirectoryListView):
+def mark(text, wanted_stems):
+    """``text`` whole, the words whose stem is wanted marked with ``<mark>`` (safe HTML)."""
+    tokens = WORD.split(text or "")  # separators and words alternate: odd = word
+    return mark_safe("".join(
+        f"<mark>{escape(token)}</mark>" if i % 2 and stem(fold(token)) in wanted_stems else escape(token)
+        for i, token in enumerate(tokens)
+    ))  # fmt: skip
+
+
+class MatchesMixin:
+    """Searching (``?q=``), each result of the page shows why it matched: ``excerpt``, a
+    short passage of the first of its ``texts`` that holds a word found, those words
+    marked (empty when none does); and, for each of its ``shown`` texts (title, actor…),
+    ``marked_<name>``: the text with the words found marked."""
+
+    def texts(self, item):
+        return ()
+
+    def shown(self, item):
+        return {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = (self.filterset.selected("q") or "").strip() if self.valid else ""
+        if query:
+            wanted = query_stems(query)
+            for item in context["page_obj"].object_list:
+                found = passage(wanted, *self.texts(item))
+                item.excerpt = found if "<mark>" in found else ""
+                for name, text in self.shown(item).items():
+                    setattr(item, f"marked_{name}", mark(text, wanted))
+        return context
+
+
+class NoCsvMixin:
+    """A list without a CSV export (``?format=csv`` is a 404 that says where the data is)."""
+
+    def csv_response(self, queryset):
+        raise Http404("Cette liste ne s'exporte pas en CSV : les données ouvertes sont sur /api/v1/.")
+
+
+class ActionListView(MatchesMixin, NearbyMixin, DirectoryListView):
     filterset_class = ActionFilterSet
     template_name = "actions/action_list.html"
 
@@ -36,6 +90,12 @@ class ActionListView(NearbyMixin, DirectoryListView):
     def position(self, action):
         actor = action.programme.actor
         return actor.latitude, actor.longitude
+
+    def texts(self, action):
+        return action.description, action.source_text, action.editorial_note
+
+    def shown(self, action):
+        return {"title": action.title, "programme": action.programme.title, "actor": action.programme.actor.name}
 
     def csv_rows(self, ids, site_url):
         dates = ["start_year", "start_month", "start_day", "end_year", "end_month", "end_day", "since"]
@@ -165,16 +225,40 @@ def event_detail(request, slug):
     )
 
 
-def programme_list(request):
-    """/actions/programmes/: every published programme, by title, with its actor and period."""
-    programmes = Programme.objects.published().select_related("actor").order_by(*french("title"), "pk")
-    count = cached("count:programmes", programmes.count)
-    return render(request, "actions/programme_list.html", {"page_obj": paginate(request, programmes, count=count)})
+class ProgrammeListView(MatchesMixin, NoCsvMixin, NearbyMixin, DirectoryListView):
+    """/actions/programmes/: published programmes, by title (searching, the most relevant
+    first), filtered as the actions are."""
+
+    filterset_class = ProgrammeFilterSet
+    template_name = "actions/programme_list.html"
+
+    def get_queryset(self):
+        return Programme.objects.published().select_related("actor").defer(*LIST_DEFERRED, *ACTOR_DEFERRED)
+
+    def position(self, programme):
+        return programme.actor.latitude, programme.actor.longitude
+
+    def texts(self, programme):
+        return programme.summary, programme.description, programme.source_text
+
+    def shown(self, programme):
+        return {"title": programme.title, "actor": programme.actor.name}
 
 
-def event_list(request):
-    """/actions/evenements/: published events, the most recent first (those without a year last)."""
-    events = Event.objects.published().select_related("actor", "place__current").order_by(
-        F("start_year").desc(nulls_last=True), F("start_month").desc(nulls_last=True), "title", "pk"
-    )
-    return render(request, "actions/event_list.html", {"page_obj": paginate(request, events)})
+class EventListView(MatchesMixin, NoCsvMixin, DirectoryListView):
+    """/actions/evenements/: published events, the most recent first (those without a
+    year last); searching, the most relevant first."""
+
+    filterset_class = EventFilterSet
+    template_name = "actions/event_list.html"
+
+    def get_queryset(self):
+        return Event.objects.published().select_related("actor", "place__current").defer(
+            *ACTOR_DEFERRED, *(f"place__{name}" for name in DOCUMENT_FIELDS)
+        )
+
+    def texts(self, event):
+        return event.theme, event.description, event.source_text
+
+    def shown(self, event):
+        return {"title": event.title, "actor": event.actor.name}
