@@ -2,19 +2,29 @@
 territories) how many match, and for the first ones what a visitor needs to choose: the
 kind, the organisation behind it, where it works and a short extract with the words
 found marked. A bounded number of queries: per kind, the count, the first rows and
-their territories."""
+their territories (narrowed to a département: one more, its key).
+
+The page may be narrowed to a département (``?departement=14``: by the lists' rule, what
+works there; for territories, the département and its communes) and to one kind
+(``?type=programmes``); each group's « Voir les N … » leads to the list that applies the
+same keywords and département, when that list has them."""
 
 from dataclasses import dataclass, field
 
+from django.http import QueryDict
 from django.urls import reverse
 
 from actions.models import Action, Programme
 from actors.models import Organisation
-from common.search import DOCUMENT_FIELDS, extract, query_stems
+from common.search import DOCUMENT_FIELDS, passage, query_stems
 from common.search import search as search_documents
-from territories.models import Territory
+from territories.models import SCOPE_KINDS, Scope, Territory
+from territories.region import DEPARTEMENT_CODES, DEPARTEMENTS
 
 LIMIT = 10
+# ``?type=``: the kinds of results, in the page's order, with their groups' labels.
+KINDS = {"acteurs": "Acteurs", "programmes": "Programmes", "actions": "Actions",
+         "partenaires": "Partenaires", "territoires": "Territoires"}  # fmt: skip
 
 
 @dataclass
@@ -34,6 +44,7 @@ class Group:
     count: int
     results: list = field(default_factory=list)
     more_url: str = ""  # the full list, when there is one
+    key: str = ""  # its ``?type=``
 
     @property
     def more(self):
@@ -55,20 +66,61 @@ def where(territories, limit=3):
     return ", ".join(names[:limit]) + f" et {rest} autre{'s' if rest > 1 else ''} territoire{'s' if rest > 1 else ''}"
 
 
-def first_text(wanted, *texts):
-    """The first text holding a word found, else the first non-empty one."""
-    texts = [t for t in texts if t]
-    for text in texts:
-        if "<mark>" in (passage := extract(text, wanted)):
-            return passage
-    return extract(texts[0], wanted) if texts else ""
+@dataclass
+class Link:
+    label: str
+    url: str
+    current: bool
 
 
-def run(query):
+class Results(list):
+    """The groups found (a list: what the page reads), with the narrowing asked for —
+    ``departement`` (its code) and ``kind`` (``KINDS``), ``None`` when not narrowed — and
+    the links that change one while keeping the other and the query."""
+
+    def __init__(self, groups, query, departement, kind, place=None):
+        super().__init__(groups)
+        self.departement, self.kind = departement, kind
+        # « dans le département du Calvados »: where the results were narrowed to.
+        self.where = f"dans le département {place.of_name}" if place is not None else ""
+        self.departement_links = [
+            Link(label, _search_url(query, code, kind), code == departement)
+            for code, label in [(None, "Tous les départements"), *DEPARTEMENTS]
+        ]
+        self.kind_links = [
+            Link(label, _search_url(query, departement, key), key == kind)
+            for key, label in [(None, "Tout"), *KINDS.items()]
+        ]
+
+    @property
+    def narrowed(self):
+        return self.departement is not None or self.kind is not None
+
+
+def run(query, departement=None, kind=None):
+    """The groups of results for ``query``, narrowed to the département whose code is
+    ``departement`` and to the kind ``kind`` (``KINDS``) when given; values the page does
+    not offer are ignored."""
+    departement = departement if departement in DEPARTEMENT_CODES else None
+    kind = kind if kind in KINDS else None
     wanted = query_stems(query)
-    groups = [_actors(query, wanted), _programmes(query, wanted), _actions(query, wanted),
-              _partners(query, wanted), _territories(query)]  # fmt: skip
-    return [group for group in groups if group.count]
+    place = None
+    if departement is not None:
+        place = Territory.objects.departements([departement]).defer(*DOCUMENT_FIELDS).first()
+    finders = {"acteurs": _actors, "programmes": _programmes, "actions": _actions,
+               "partenaires": _partners, "territoires": _territories}  # fmt: skip
+    groups = [
+        finders[key](query, wanted, departement, place) for key in KINDS if kind is None or key == kind
+    ]
+    return Results([group for group in groups if group.count], query, departement, kind, place)
+
+
+def _in(queryset, departement, place):
+    """``queryset`` (a coverage queryset) narrowed to what works in the département
+    (``departement``: its code, ``place``: its territory), by the lists' rule."""
+    if departement is None:
+        return queryset
+    return queryset.in_departements([place.pk] if place is not None else [])
 
 
 def _first(queryset, query):
@@ -78,77 +130,93 @@ def _first(queryset, query):
     return count, rows
 
 
-def _actors(query, wanted):
-    queryset = Organisation.objects.actors().published().defer(*DOCUMENT_FIELDS)
+def _actors(query, wanted, departement, place):
+    queryset = _in(Organisation.objects.actors().published().defer(*DOCUMENT_FIELDS), departement, place)
     count, rows = _first(queryset, query)
     places = Organisation.objects.territory_texts([o.pk for o in rows])
     results = [
         Result(
             title=o.name + (f" ({o.acronym})" if o.acronym and o.acronym not in o.name else ""),
             url=o.get_absolute_url(), kind=f"Acteur · {o.get_family_display()}" if o.family else "Acteur",
-            where=where(places[o.pk]), excerpt=first_text(wanted, o.summary, o.description),
+            where=where(places[o.pk]), excerpt=passage(wanted, o.summary, o.description),
         )
         for o in rows
     ]  # fmt: skip
-    return Group("Acteurs", count, results, f"{reverse('actors:list')}?{_q(query)}")
+    return Group("Acteurs", count, results, _list_url("actors:list", query, departement), "acteurs")
 
 
-def _programmes(query, wanted):
-    queryset = Programme.objects.published().select_related("actor").defer(*DOCUMENT_FIELDS)
+def _programmes(query, wanted, departement, place):
+    queryset = _in(Programme.objects.published().select_related("actor").defer(*DOCUMENT_FIELDS), departement, place)
     count, rows = _first(queryset, query)
     places = Programme.objects.territory_texts([p.pk for p in rows])
     results = [
         Result(
             title=p.title, url=p.get_absolute_url(), kind="Programme", by=p.actor.name,
             by_url=p.actor.get_absolute_url(), where=where(places[p.pk]),
-            excerpt=first_text(wanted, p.summary, p.description, p.source_text),
+            excerpt=passage(wanted, p.summary, p.description, p.source_text),
         )
         for p in rows
     ]  # fmt: skip
-    return Group("Programmes", count, results, reverse("actions:programmes") if count > LIMIT else "")
+    return Group("Programmes", count, results, _list_url("actions:programmes", query, departement), "programmes")
 
 
-def _actions(query, wanted):
-    queryset = Action.objects.published().select_related("programme__actor").defer(*DOCUMENT_FIELDS)
+def _actions(query, wanted, departement, place):
+    queryset = _in(
+        Action.objects.published().select_related("programme__actor").defer(*DOCUMENT_FIELDS), departement, place
+    )
     count, rows = _first(queryset, query)
     places = Action.objects.territory_texts([a.pk for a in rows])
     results = [
         Result(
             title=a.title, url=a.get_absolute_url(), kind=f"Action · programme « {a.programme.title} »",
             by=a.programme.actor.name, by_url=a.programme.actor.get_absolute_url(), where=where(places[a.pk]),
-            excerpt=first_text(wanted, a.description, a.source_text, a.editorial_note),
+            excerpt=passage(wanted, a.description, a.source_text, a.editorial_note),
         )
         for a in rows
     ]  # fmt: skip
-    return Group("Actions", count, results, f"{reverse('actions:list')}?{_q(query)}")
+    return Group("Actions", count, results, _list_url("actions:list", query, departement), "actions")
 
 
-def _partners(query, wanted):
-    queryset = Organisation.objects.partners().published().defer(*DOCUMENT_FIELDS)
+def _partners(query, wanted, departement, place):
+    queryset = _in(Organisation.objects.partners().published().defer(*DOCUMENT_FIELDS), departement, place)
     count, rows = _first(queryset, query)
     places = Organisation.objects.territory_texts([o.pk for o in rows])
     results = [
         Result(title=o.name, url=o.get_absolute_url(), kind=f"Partenaire · {o.get_kind_display()}",
-               where=where(places[o.pk]), excerpt=first_text(wanted, o.summary, o.description))
+               where=where(places[o.pk]), excerpt=passage(wanted, o.summary, o.description))
         for o in rows
     ]  # fmt: skip
-    return Group("Partenaires", count, results, reverse("partners:list") if count > LIMIT else "")
+    # The partners' list has no keywords nor département: the whole list.
+    return Group("Partenaires", count, results, reverse("partners:list") if count > LIMIT else "", "partenaires")
 
 
-def _territories(query):
+def _territories(query, wanted, departement, place):
     queryset = Territory.objects.select_related("current", "parent").defer(*DOCUMENT_FIELDS)
+    if departement is not None:
+        # The département and its communes (historic ones too): the territories whose
+        # roll-up reaches it, its regions aside.
+        queryset = queryset.filter(reach=place).exclude(kind__in=SCOPE_KINDS[Scope.REGION]) if place else queryset.none()
     count, rows = _first(queryset, query)
     results = [
         Result(title=t.display_name, url=t.get_absolute_url(), kind=t.get_kind_display(),
                where=f"{t.parent.name}" if t.parent_id else "")
         for t in rows
     ]  # fmt: skip
-    return Group("Territoires", count, results, reverse("site:territories") if count > LIMIT else "")
+    return Group("Territoires", count, results, reverse("site:territories") if count > LIMIT else "", "territoires")
 
 
-def _q(query):
-    from django.http import QueryDict
-
+def _query_string(**params):
     data = QueryDict(mutable=True)
-    data["q"] = query
+    for name, value in params.items():
+        if value:
+            data[name] = value
     return data.urlencode()
+
+
+def _list_url(name, query, departement):
+    """A list's address with the same keywords and département."""
+    return f"{reverse(name)}?{_query_string(q=query, departement=departement)}"
+
+
+def _search_url(query, departement, kind):
+    return f"{reverse('site:search')}?{_query_string(q=query, departement=departement, type=kind)}"

@@ -88,7 +88,8 @@ def search(request):
     """One search across actors, programmes, actions, partners and territories, each
     result with its context (cress/search_results.py)."""
     query = request.GET.get("q", "").strip()[:200]
-    groups = search_results.run(query) if terms(query) else []
+    narrowing = request.GET.get("departement"), request.GET.get("type")
+    groups = search_results.run(query, *narrowing) if terms(query) else []
     return render(
         request,
         "cress/search.html",
