@@ -1,8 +1,10 @@
 """Read-only API of organisations and vocabularies (routed in cress/api_urls.py)."""
 
-from django.db.models import Avg, Count, F, FloatField, Min
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Avg, Case, Count, F, FloatField, Min, OuterRef, When
 from django.db.models.functions import Floor
 from django.urls import reverse
+from django.utils.text import Truncator
 from drf_spectacular.utils import (
     OpenApiParameter,
     PolymorphicProxySerializer,
@@ -98,13 +100,33 @@ MAP_FEATURES = 2000  # actors given one by one, at most; past that, groups (``ma
 MAP_FEATURES_TEXT = f"{MAP_FEATURES:,}".replace(",", "\u202f")  # « 2 000 »
 MAP_ZOOM = 8  # the region's map, when ``zoom`` is not given
 CELLS_PER_TILE = 4  # a group per quarter of a 256-pixel tile: about 64 pixels apart
+MAP_SUMMARY_CHARS = 120  # a popup's one line of presentation
+MAP_PLACES = 3  # without a commune, the territories a popup names
+
+
+# A placed actor's row: its position and what its popup shows.
+MAP_ROW = ("latitude", "longitude", "slug", "name", "commune__name", "summary", "places")
+
+
+def map_rows(placed):
+    """``placed`` with what a popup shows (``MAP_ROW``), read in the same single query:
+    ``places`` is, for an actor without a commune, the names of the territories it works
+    in (communes first, then départements, then regions; one more than ``MAP_PLACES``, to
+    know there are more)."""
+    territories = Organisation.territories.through.objects.filter(organisation=OuterRef("pk"))
+    places = ArraySubquery(
+        territories.order_by("territory__kind", *french("territory__name")).values("territory__name")[
+            : MAP_PLACES + 1
+        ]
+    )
+    return placed.order_by().annotate(places=Case(When(commune__isnull=True, then=places)))
 
 
 def map_groups(placed, zoom):
     """The actors of ``placed`` gathered in square cells of a grid that halves at each zoom
-    level (web map tiles), in one grouped query: each cell's number of actors and its
-    centre of gravity — every actor counted, none dropped. A cell of one actor is that
-    actor."""
+    level (web map tiles), in one grouped query: each cell's number of actors, its centre of
+    gravity and its first actor's key — every actor counted, none dropped. A cell of one
+    actor is that actor (``map_rows`` reads what its popup shows)."""
     cell = 360 / (2**zoom) / CELLS_PER_TILE
     rows = (
         placed.order_by()
@@ -113,13 +135,23 @@ def map_groups(placed, zoom):
             column=Floor(F("longitude") / cell, output_field=FloatField()),
         )
         .values("row", "column")
-        .annotate(
-            n=Count("pk"), lat=Avg("latitude"), lon=Avg("longitude"),
-            slug=Min("slug"), name=Min("name"), commune=Min("commune__name"),
-        )  # fmt: skip
-        .values_list("n", "lat", "lon", "slug", "name", "commune")
+        .annotate(n=Count("pk"), lat=Avg("latitude"), lon=Avg("longitude"), first=Min("pk"))
+        .values_list("n", "lat", "lon", "first")
     )
     return list(rows)
+
+
+def map_place(commune, places):
+    """Where a popup says the actor is: its commune, else where it works."""
+    if commune:
+        return commune
+    places = places or []
+    return ", ".join(places[:MAP_PLACES]) + (" …" if len(places) > MAP_PLACES else "")
+
+
+def map_summary(summary):
+    """The presentation on one line, cut at ``MAP_SUMMARY_CHARS`` characters."""
+    return Truncator(" ".join((summary or "").split())).chars(MAP_SUMMARY_CHARS)
 
 
 class GeoJSONRenderer(JSONRenderer):
@@ -139,6 +171,14 @@ class MapFeaturePropertiesSerializer(serializers.Serializer):
     slug = serializers.CharField()
     nom = serializers.CharField()
     commune = serializers.CharField(help_text="Vide quand la commune n'est pas connue.")
+    lieu = serializers.CharField(
+        help_text=f"La commune ; sans elle, les territoires où l'acteur intervient ({MAP_PLACES} au plus, "
+        "« … » quand il y en a d'autres) ; vide quand aucun n'est connu."
+    )
+    presentation = serializers.CharField(
+        help_text=f"La présentation courte, sur une ligne, coupée à {MAP_SUMMARY_CHARS} caractères "
+        "(« … ») ; vide quand il n'y en a pas."
+    )
     url = serializers.URLField()
 
 
@@ -217,25 +257,22 @@ class ActorViewSet(ReadOnlyDirectoryViewSet):
             zoom = min(max(int(request.query_params.get("zoom", MAP_ZOOM)), 0), 20)
         except ValueError:
             raise ValidationError({"zoom": "Le niveau de zoom doit être un nombre entier (0 à 20)."}) from None
-        rows = list(
-            placed.order_by().values_list("latitude", "longitude", "slug", "name", "commune__name")[
-                : MAP_FEATURES + 1
-            ]
-        )
+        rows = list(map_rows(placed).values_list(*MAP_ROW)[: MAP_FEATURES + 1])
         grouped = len(rows) > MAP_FEATURES
         if grouped:
-            rows = [
-                (lat, lon, slug, name, commune) if n == 1 else (lat, lon, n)
-                for n, lat, lon, slug, name, commune in map_groups(placed, zoom)
-            ]
+            cells = map_groups(placed, zoom)
+            alone = {first for n, _, _, first in cells if n == 1}
+            singles = {row[0]: row[1:] for row in map_rows(placed.filter(pk__in=alone)).values_list("pk", *MAP_ROW)}
+            rows = [singles[first] if n == 1 else (lat, lon, n) for n, lat, lon, first in cells]
         page = request.build_absolute_uri("/")[:-1]
 
         def feature(row):
             point = {"type": "Point", "coordinates": [float(row[1]), float(row[0])]}
             if len(row) == 3:  # a group
                 return {"type": "Feature", "geometry": point, "properties": {"nombre": row[2]}}
-            _, _, slug, name, commune = row
-            properties = {"slug": slug, "nom": name, "commune": commune or "",
+            _, _, slug, name, commune, summary, places = row
+            properties = {"slug": slug, "nom": name, "commune": commune or "", "lieu": map_place(commune, places),
+                          "presentation": map_summary(summary),
                           "url": page + reverse("actors:detail", args=[slug])}  # fmt: skip
             return {"type": "Feature", "geometry": point, "properties": properties}
 
