@@ -5,13 +5,14 @@ import math
 from urllib.parse import urlencode
 
 from django.http import JsonResponse
-from django.urls import reverse
 
+from common.cache import cached
 from common.querystring import filters_only, with_params
 from territories.models import Scope, Territory
 from territories.region import DEPARTEMENT_CODES
 from territories.resolver import Resolver, keyed
 
+from .extensions import page_address
 from .models import region_key, whole_key
 
 SCOPE_LABELS = {Scope.COMMUNE: "dans la commune", Scope.DEPARTEMENT: "dans le département",
@@ -56,8 +57,13 @@ def coverage_phrase(keys, departements, communes=()):
 
 
 def directory_departements():
-    """{pk: Territory} of the directory's départements (one small query)."""
-    return {d.pk: d for d in Territory.objects.departements(DEPARTEMENT_CODES).only("pk", "name", "code", "liaison")}
+    """{pk: Territory} of the directory's départements, read once per content version."""
+
+    def read():
+        rows = Territory.objects.departements(DEPARTEMENT_CODES).only("pk", "name", "code", "liaison")
+        return {d.pk: d for d in rows}
+
+    return cached("territoires:departements-de-l-annuaire", read)
 
 
 def where(items, located, model):
@@ -65,15 +71,14 @@ def where(items, located, model):
     (``located(item)``: a Territory or None), else where it works (``coverage_phrase``,
     from its ``scope_keys``; communes named from ``model``'s coverage, in one query)."""
     departements = directory_departements()
-    unplaced = [item for item in items if located(item) is None]
-    texts = model.objects.territory_texts([item.pk for item in unplaced]) if unplaced else {}
     for item in items:
         commune = located(item)
-        if commune is not None:
-            item.where = commune.name
-        else:
-            names = [name for name, _ in texts.get(item.pk, [])]
-            item.where = coverage_phrase(item.scope_keys, departements, names)
+        item.where = commune.name if commune is not None else coverage_phrase(item.scope_keys, departements)
+    # Communes only: their names, in one query for the page.
+    unnamed = [item for item in items if not item.where and item.scope_keys]
+    texts = model.objects.territory_texts([item.pk for item in unnamed]) if unnamed else {}
+    for item in unnamed:
+        item.where = coverage_phrase(item.scope_keys, departements, [name for name, _ in texts.get(item.pk, [])])
 
 
 def locate(items, place, position):
@@ -121,7 +126,7 @@ class NearbyMixin:
             context["near_other"] = (near.other, self.link(code_postal=None, commune=near.other.value))
         typed = self.filterset.data.get("commune", "").strip()
         if typed:
-            context["words_url"] = reverse("site:search") + "?" + urlencode({"q": typed, "lecture": "mots"})
+            context["words_url"] = page_address("search") + "?" + urlencode({"q": typed, "lecture": "mots"})
         field = self.filterset.form.fields.get("commune")
         reading = getattr(field, "reading", None)
         if not self.valid and reading is not None and reading.choices:

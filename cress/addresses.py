@@ -16,5 +16,11 @@ def actors_geojson():
     return reverse("api:actor-list")
 
 
+def search_page():
+    return reverse("site:search")
+
+
 def register():
-    actor_pages.addresses.update({"sector": sector_page, "actors-geojson": actors_geojson})
+    actor_pages.addresses.update(
+        {"sector": sector_page, "actors-geojson": actors_geojson, "search": search_page}
+    )

@@ -219,4 +219,7 @@ def _list_url(name, query, departement):
 
 
 def _search_url(query, departement, kind):
-    return f"{reverse('site:search')}?{_query_string(q=query, departement=departement, type=kind)}"
+    """The search page narrowed: the query is read as words there (``lecture=mots``), as on
+    the page it narrows — a place would have led to the list near it (cress/one_box.py)."""
+    params = _query_string(q=query, departement=departement, type=kind, lecture="mots")
+    return f"{reverse('site:search')}?{params}"

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -16,7 +16,7 @@ from common.search import DOCUMENT_FIELDS, terms
 from territories.models import Scope, Territory, TerritoryKind
 from territories.region import DEPARTEMENT_CODES, DEPARTEMENTS
 
-from . import accessibility, places, search_results
+from . import accessibility, one_box, places, search_results
 from .datainclusion import UNFILLED_SERVICE_FIELDS, UNFILLED_STRUCTURE_FIELDS
 
 
@@ -88,13 +88,20 @@ def search(request):
     """One search across actors, programmes, actions, partners and territories, each
     result with its context (cress/search_results.py)."""
     query = request.GET.get("q", "").strip()[:200]
+    words_only = request.GET.get("lecture") == "mots"
+    # The one box: an identifier leads to its organisation, a place to what works there
+    # (cress/one_box.py); words stay here.
+    understood = one_box.understand(query, words_only=words_only)
+    if understood.url:
+        return redirect(understood.url)
     narrowing = request.GET.get("departement"), request.GET.get("type")
     groups = search_results.run(query, *narrowing) if terms(query) else []
     return render(
         request,
         "cress/search.html",
-        {"query": query, "groups": groups, "total": sum(g.count for g in groups), "searched": bool(query)},
-    )
+        {"query": query, "groups": groups, "total": sum(g.count for g in groups), "searched": bool(query),
+         "place_choices": understood.choices, "identifier": understood.identifier, "words_only": words_only},
+    )  # fmt: skip
 
 
 def territory_list(request):

@@ -45,7 +45,7 @@ from common.collation import french, french_key
 from common.search import DOCUMENT_FIELDS, fold
 
 from .models import COMMUNE_KINDS, HISTORIC_COMMUNE_KINDS, Territory, TerritoryKind
-from .region import DEPARTEMENT_CODES
+from .region import DEPARTEMENTS
 
 MAX_LISTED = 8
 # « Caen (14118) », as exports write a territory: its name and its key.
@@ -351,8 +351,8 @@ class Reading:
 
     @property
     def label(self):
-        """« 14100 — Lisieux et 22 autres communes », « Saint-Lô », « Calvados (14) »,
-        « Bretteville-sur-Laize (code INSEE 14100) »."""
+        """« 14100 — Lisieux et 22 autres communes », « Saint-Lô », « Calvados (14) » (an
+        INSEE code: the commune's name; ``read_as`` says it was a code)."""
         if self.kind == "departement":
             return f"{self.departement.name} ({self.departement.code})"
         if self.kind == "postcode":
@@ -360,8 +360,6 @@ class Reading:
             if not rest:
                 return f"{first} ({self.text})"
             return f"{self.text} — {first} et {rest} autre{'s' if rest > 1 else ''} commune{'s' if rest > 1 else ''}"
-        if self.kind == "code":
-            return f"{self.communes[0].name} (code INSEE {self.communes[0].code})"
         return ", ".join(c.name for c in self.communes)
 
     @property
@@ -487,10 +485,6 @@ def today_id(territory):
 def _departement(text):
     """The directory's département ``text`` names: its code (« 14 ») or its name, with or
     without its article (« la Manche »)."""
-    if text in DEPARTEMENT_CODES:
-        return Territory.objects.departements([text]).defer(*DOCUMENT_FIELDS).first()
     key = name_key(text)
-    for departement in Territory.objects.departements(DEPARTEMENT_CODES).defer(*DOCUMENT_FIELDS):
-        if name_key(departement.name) == key:
-            return departement
-    return None
+    code = next((code for code, name in DEPARTEMENTS if text == code or name_key(name) == key), None)
+    return Territory.objects.departements([code]).defer(*DOCUMENT_FIELDS).first() if code else None

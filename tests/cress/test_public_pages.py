@@ -159,7 +159,10 @@ def test_pagination_pages_past_the_end_and_bad_numbers(trial, client, settings):
 def test_unknown_filter_value_shows_a_message_and_no_results(directory, client, params):
     response = client.get("/acteurs/", params)
     assert response.status_code == 400
-    assert "Un filtre n'est pas valide" in response.content.decode()
+    page = response.content.decode()
+    assert "Le formulaire contient 1 erreur" in page and "<title>Erreur : Acteurs" in page
+    name = next(iter(params))
+    assert f'<a href="#id_{name}">' in page, "the summary links to the field"
     assert list(response.context["page_obj"].object_list) == []
 
 
@@ -309,6 +312,6 @@ def test_pages_have_one_h1_a_skip_link_and_landmarks(directory, client, url):
 @pytest.mark.django_db
 def test_invalid_filter_message_names_the_filter_in_french(directory, client):
     page = client.get("/acteurs/", {"secteur": "inconnu"}).content.decode()
-    assert "<li>Secteur : " in page
+    assert '<a href="#id_secteur">Secteur : ' in page
     page = client.get("/acteurs/", {"commune": "99999"}).content.decode()
     assert "Commune introuvable" in page

@@ -70,7 +70,10 @@ def test_name_ranks_before_description(directory):
 
 @pytest.mark.django_db
 def test_search_page_groups_results_by_kind(directory, client):
-    page = client.get("/recherche/", {"q": "saint pierre sur dives"}).content.decode()
+    # A place's name leads to what works there; read as words (the other reading), it is
+    # searched in the texts.
+    assert client.get("/recherche/", {"q": "saint pierre sur dives"})["Location"].startswith("/acteurs/?commune=")
+    page = client.get("/recherche/", {"q": "saint pierre sur dives", "lecture": "mots"}).content.decode()
     assert "Actions (" in page
     assert "Création d&#x27;une halte-garderie itinérante" in page
     assert "Territoires (" in page

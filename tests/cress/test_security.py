@@ -176,7 +176,7 @@ def test_password_validators_are_on():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("url", "status", "title"), [
-    ("/acteurs/?q=" + "x" * 300, 400, "Un filtre n'est pas valide"),
+    ("/acteurs/?q=" + "x" * 300, 400, "Le formulaire contient 1 erreur"),
     ("/nulle-part/", 404, "Page introuvable"),
 ])  # fmt: skip
 def test_bad_input_gets_a_styled_french_page(directory, client, url, status, title):
