@@ -11,6 +11,7 @@ from django.urls import reverse
 from common import structured_data
 from common.collation import french, french_key
 from common.listing import DirectoryListView, paginate
+from common.querystring import filters_only, with_params
 from common.redirects import redirect_moved
 from territories.models import Territory
 
@@ -148,12 +149,38 @@ def partner_detail(request, slug):
 class ActorMapView(ActorListView):
     """/acteurs/carte/: the same filters and query string as /acteurs/, shown on a map
     (Leaflet, markers clustered, fed by the GeoJSON of the API for the visible area). The
-    list below the map is the accessible equivalent; without JavaScript it is all there is."""
+    list below the map is the accessible equivalent; without JavaScript it is all there is.
+
+    The map follows the visitor: it opens on the area of ``?bbox=`` (« Rechercher dans
+    cette zone » reloads the page with it: the list is then limited to that area, as the
+    filter set's ``bbox`` does), else on the chosen commune, else on the chosen
+    département, else on its markers. « Autour de moi » asks the browser for the
+    visitor's position, which never leaves the page: this page alone allows it."""
 
     template_name = "actors/actor_map.html"
+    commune_zoom = 12
+    departement_zoom = 9
+
+    def map_view(self, context):
+        """Where the map opens, for its data attributes: ``{"bbox": "w,s,e,n"}``,
+        ``{"lat", "lon", "zoom"}``, or nothing (the map fits its markers)."""
+        if not self.valid:
+            return {}
+        area = self.filterset.selected("bbox")
+        if area:
+            return {"bbox": ",".join(f"{value:.5f}" for value in area)}
+        place, zoom = context.get("near_commune"), self.commune_zoom
+        if place is None or place.latitude is None:
+            code = self.filterset.selected("departement")
+            place = Territory.objects.departements([code]).only("latitude", "longitude").first() if code else None
+            zoom = self.departement_zoom
+        if place is None or place.latitude is None or place.longitude is None:
+            return {}
+        return {"lat": f"{place.latitude:.6f}", "lon": f"{place.longitude:.6f}", "zoom": zoom}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        whole = with_params(filters_only(self.request.GET), bbox=None)
         context.update(
             geojson_url=page_address("actors-geojson")
             + "?"
@@ -162,8 +189,19 @@ class ActorMapView(ActorListView):
             marker_icon=static("vendor/leaflet-1.9.4/images/marker-icon.png"),
             marker_icon_2x=static("vendor/leaflet-1.9.4/images/marker-icon-2x.png"),
             marker_shadow=static("vendor/leaflet-1.9.4/images/marker-shadow.png"),
+            map_view=self.map_view(context),
+            map_area=self.valid and self.filterset.selected("bbox") is not None,
+            whole_list_url=f"?{whole}" if whole else self.request.path,
+            list_query=whole,  # « Voir en liste »: the list page does not say it is limited to an area
         )
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        """The site's Permissions-Policy, with the geolocation this page's « Autour de moi »
+        asks for (``common.security`` keeps a page's own policy)."""
+        response = super().render_to_response(context, **response_kwargs)
+        response["Permissions-Policy"] = settings.PERMISSIONS_POLICY.replace("geolocation=()", "geolocation=(self)")
+        return response
 
 
 def logo(request, slug):

@@ -22,7 +22,7 @@ PAGES = {
                              "&public=jeunes-enfants-et-familles&q=calvados&tri=nom", 10),
     "actor list, by commune": ("/acteurs/?commune=14371", 12),
     "actor list, last page": ("/acteurs/?page=999", 6),
-    "actor map": ("/acteurs/carte/?departement=14", 6),
+    "actor map": ("/acteurs/carte/?departement=14", 7),  # + the département's centre, where the map opens
     "actor map data": ("/api/v1/acteurs/?format=geojson&bbox=-2,48,1,50", 2),
     "commune suggestions": ("/acteurs/communes/?q=orb", 1),
     "actor list, postcode": ("/acteurs/?commune=50100", 13),
