@@ -226,7 +226,7 @@ class ActorViewSet(ReadOnlyDirectoryViewSet):
     groupes selon ``zoom`` (niveau de la carte, 8 par défaut) — aucun n'est omis."""
 
     serializer_class = OrganisationSerializer
-    filterset_class = ActorFilterSet
+    filterset_class = ActorFilterSet.for_machines()
     extra_parameters = ("zoom",)
 
     def get_renderers(self):

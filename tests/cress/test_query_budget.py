@@ -15,22 +15,25 @@ from actors.models import Sector
 from territories.models import Territory
 from tests.factories import PartnerFactory, bulk_actors
 
+# A list's cards say where each item is (actors/nearby.py): the directory's départements
+# (read once per content version; counted here, cold) and, for items working in communes
+# only, their names (one query).
 PAGES = {
     "home": ("/", 8),
-    "actor list": ("/acteurs/", 6),
+    "actor list": ("/acteurs/", 8),
     "actor list, filtered": ("/acteurs/?departement=14&secteur=petite-enfance&famille=mutuelle"
-                             "&public=jeunes-enfants-et-familles&q=calvados&tri=nom", 10),
-    "actor list, by commune": ("/acteurs/?commune=14371", 12),
-    "actor list, last page": ("/acteurs/?page=999", 6),
-    "actor map": ("/acteurs/carte/?departement=14", 7),  # + the département's centre, where the map opens
+                             "&public=jeunes-enfants-et-familles&q=calvados&tri=nom", 12),
+    "actor list, by commune": ("/acteurs/?commune=14371", 15),
+    "actor list, last page": ("/acteurs/?page=999", 8),
+    "actor map": ("/acteurs/carte/?departement=14", 9),  # + the département's centre, where the map opens
     "actor map data": ("/api/v1/acteurs/?format=geojson&bbox=-2,48,1,50", 2),
     "commune suggestions": ("/acteurs/communes/?q=orb", 1),
-    "actor list, postcode": ("/acteurs/?commune=50100", 13),
+    "actor list, postcode": ("/acteurs/?commune=50100", 15),
     "actor profile": ("/acteurs/mutualite-francaise-du-calvados/", 11),
-    "action list": ("/actions/", 9),
-    "action list, by commune": ("/actions/?commune=14371", 15),
+    "action list": ("/actions/", 11),
+    "action list, by commune": ("/actions/?commune=14371", 18),
     "action list, filtered": ("/actions/?departement=14&secteur=petite-enfance&public=jeunes-enfants-et-familles"
-                              "&acteur=mutualite-francaise-du-calvados&annee=2008&q=garderie", 15),
+                              "&acteur=mutualite-francaise-du-calvados&annee=2008&q=garderie", 17),
     "action detail": ("/actions/halte-garderie-itinerante/", 5),
     "programme detail": ("/actions/programmes/coorace-programme-d-actions/", 7),
     "event detail": ("/actions/evenements/journee-d-echanges-paris-29-novembre/", 3),
@@ -41,7 +44,7 @@ PAGES = {
     "commune": ("/territoires/14118/", 15),
     "historic commune": ("/territoires/14371-deleguee/", 18),
     "sector": ("/secteurs/petite-enfance/", 9),
-    "search": ("/recherche/?q=calvados", 15),
+    "search": ("/recherche/?q=calvados&lecture=mots", 15),
     # a 404 first looks for a slug the actor once had, then for a merge: 2 more
     "not found": ("/acteurs/inconnu/", 3),
     "report a mistake": ("/acteurs/uraf/signaler/", 1),
