@@ -19,10 +19,11 @@ from rest_framework.response import Response
 
 from common.api import PublicPageSerializer, ReadOnlyDirectoryViewSet
 from common.collation import french
-from territories.models import Territory
+from territories.models import COMMUNE_KINDS, Territory
 
 from .filters import ActorFilterSet
 from .models import Organisation, Sector
+from .nearby import coverage_phrase, directory_departements
 
 
 class TerritorySummarySerializer(serializers.ModelSerializer):
@@ -101,24 +102,21 @@ MAP_FEATURES_TEXT = f"{MAP_FEATURES:,}".replace(",", "\u202f")  # « 2 000 »
 MAP_ZOOM = 8  # the region's map, when ``zoom`` is not given
 CELLS_PER_TILE = 4  # a group per quarter of a 256-pixel tile: about 64 pixels apart
 MAP_SUMMARY_CHARS = 120  # a popup's one line of presentation
-MAP_PLACES = 3  # without a commune, the territories a popup names
+MAP_PLACES = 50  # without a commune, the communes a popup counts
 
 
 # A placed actor's row: its position and what its popup shows.
-MAP_ROW = ("latitude", "longitude", "slug", "name", "commune__name", "summary", "places")
+MAP_ROW = ("latitude", "longitude", "slug", "name", "commune__name", "summary", "scope_keys", "places")
 
 
 def map_rows(placed):
     """``placed`` with what a popup shows (``MAP_ROW``), read in the same single query:
-    ``places`` is, for an actor without a commune, the names of the territories it works
-    in (communes first, then départements, then regions; one more than ``MAP_PLACES``, to
-    know there are more)."""
-    territories = Organisation.territories.through.objects.filter(organisation=OuterRef("pk"))
-    places = ArraySubquery(
-        territories.order_by("territory__kind", *french("territory__name")).values("territory__name")[
-            : MAP_PLACES + 1
-        ]
+    ``places`` is, for an actor without a commune, the names of the communes it works in
+    (what ``coverage_phrase`` names when its ``scope_keys`` say no more)."""
+    territories = Organisation.territories.through.objects.filter(
+        organisation=OuterRef("pk"), territory__kind__in=COMMUNE_KINDS
     )
+    places = ArraySubquery(territories.order_by(*french("territory__name")).values("territory__name")[:MAP_PLACES])
     return placed.order_by().annotate(places=Case(When(commune__isnull=True, then=places)))
 
 
@@ -141,12 +139,10 @@ def map_groups(placed, zoom):
     return list(rows)
 
 
-def map_place(commune, places):
-    """Where a popup says the actor is: its commune, else where it works."""
-    if commune:
-        return commune
-    places = places or []
-    return ", ".join(places[:MAP_PLACES]) + (" …" if len(places) > MAP_PLACES else "")
+def map_place(commune, keys, places, departements):
+    """Where a popup says the actor is: as its card does (``actors.nearby``), its commune,
+    else where it works."""
+    return commune or coverage_phrase(keys, departements, places or [])
 
 
 def map_summary(summary):
@@ -172,8 +168,9 @@ class MapFeaturePropertiesSerializer(serializers.Serializer):
     nom = serializers.CharField()
     commune = serializers.CharField(help_text="Vide quand la commune n'est pas connue.")
     lieu = serializers.CharField(
-        help_text=f"La commune ; sans elle, les territoires où l'acteur intervient ({MAP_PLACES} au plus, "
-        "« … » quand il y en a d'autres) ; vide quand aucun n'est connu."
+        help_text="La commune ; sans elle, où l'acteur intervient, comme sur sa carte de liste "
+        "(« Intervient dans tout le Calvados », « Intervient dans toute la région », « Intervient à Orbec "
+        "et 2 autres communes ») ; vide quand rien n'est connu."
     )
     presentation = serializers.CharField(
         help_text=f"La présentation courte, sur une ligne, coupée à {MAP_SUMMARY_CHARS} caractères "
@@ -265,13 +262,15 @@ class ActorViewSet(ReadOnlyDirectoryViewSet):
             singles = {row[0]: row[1:] for row in map_rows(placed.filter(pk__in=alone)).values_list("pk", *MAP_ROW)}
             rows = [singles[first] if n == 1 else (lat, lon, n) for n, lat, lon, first in cells]
         page = request.build_absolute_uri("/")[:-1]
+        departements = directory_departements()
 
         def feature(row):
             point = {"type": "Point", "coordinates": [float(row[1]), float(row[0])]}
             if len(row) == 3:  # a group
                 return {"type": "Feature", "geometry": point, "properties": {"nombre": row[2]}}
-            _, _, slug, name, commune, summary, places = row
-            properties = {"slug": slug, "nom": name, "commune": commune or "", "lieu": map_place(commune, places),
+            _, _, slug, name, commune, summary, keys, places = row
+            properties = {"slug": slug, "nom": name, "commune": commune or "",
+                          "lieu": map_place(commune, keys, places, departements),
                           "presentation": map_summary(summary),
                           "url": page + reverse("actors:detail", args=[slug])}  # fmt: skip
             return {"type": "Feature", "geometry": point, "properties": properties}

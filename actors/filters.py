@@ -203,7 +203,27 @@ class CoverageFilterSet(FacetedFilterSet):
         return queryset.in_departements([pk] if (pk := self.departement_id(value)) else [])
 
     def filter_commune(self, queryset, name, reading):
+        if reading.departement is not None:  # « Calvados » typed as a place: the département
+            return queryset.in_departements([reading.departement.pk])
         return queryset.in_territory(reading.territories)
+
+    def machine_query(self, query):
+        """``query`` (the page's filters) as the API reads them: the place a person typed
+        in ``?commune=`` becomes what it was read as — ``code_postal=`` for a postcode,
+        ``commune=<code INSEE>`` for a commune, ``departement=`` for a département —, so
+        that the map's data are the page's list."""
+        query = query.copy()
+        reading = self.selected("commune") if self.people else None
+        if reading is None:
+            return query
+        query.pop("commune", None)
+        if reading.kind == "postcode":
+            query["code_postal"] = reading.text
+        elif reading.communes:
+            query["commune"] = reading.communes[0].code
+        elif reading.departement is not None:
+            query["departement"] = reading.departement.code
+        return query
 
     def near(self):
         """The place the list is read from (``?commune=``, else ``?code_postal=``), a
@@ -216,7 +236,7 @@ class CoverageFilterSet(FacetedFilterSet):
         nearest first, when positions are known (``position_fields``)."""
         near = self.near()
         searching = bool((self.form.cleaned_data.get("q") or "").strip())
-        if near is None or self.form.cleaned_data.get("tri") or searching:
+        if near is None or not near.communes or self.form.cleaned_data.get("tri") or searching:
             return super().filter_queryset(queryset)
         queryset = super().filter_queryset(queryset)
         order = ["scope_level"]
@@ -258,6 +278,10 @@ class CoverageFilterSet(FacetedFilterSet):
                 continue
             if name == "departement":
                 cell["departement"] = self.departement_id(value)
+            elif name == "commune" and getattr(value, "departement", None) is not None:
+                if cell.setdefault("departement", value.departement.pk) != value.departement.pk:
+                    return None  # two départements: counted over the rows
+                # (« Calvados » typed as a place: the département's cell)
             elif name in ("secteur", "public"):
                 cell[self.counted[name]] = self.term_ids[name][value]
             elif name == "famille" and "famille" in self.counted:

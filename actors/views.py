@@ -189,6 +189,8 @@ class ActorMapView(ActorListView):
         if area:
             return {"bbox": ",".join(f"{value:.5f}" for value in area)}
         place, zoom = context.get("near_commune"), self.commune_zoom
+        if place is None and context.get("near_place") is not None:  # a département typed as a place
+            place, zoom = context["near_place"], self.departement_zoom
         if place is None or place.latitude is None:
             code = self.filterset.selected("departement")
             place = Territory.objects.departements([code]).only("latitude", "longitude").first() if code else None
@@ -201,9 +203,10 @@ class ActorMapView(ActorListView):
         context = super().get_context_data(**kwargs)
         whole = with_params(filters_only(self.request.GET), bbox=None)
         context.update(
+            # The map's data are the page's list: the place as it was read, in the API's terms.
             geojson_url=page_address("actors-geojson")
             + "?"
-            + "&".join(filter(None, [context["query_string"], "format=geojson"])),
+            + "&".join(filter(None, [self.machine_query(), "format=geojson"])),
             tile_url=settings.DIRECTORY_TILE_URL,
             marker_icon=static("vendor/leaflet-1.9.4/images/marker-icon.png"),
             marker_icon_2x=static("vendor/leaflet-1.9.4/images/marker-icon-2x.png"),
@@ -214,6 +217,10 @@ class ActorMapView(ActorListView):
             list_query=whole,  # « Voir en liste »: the list page does not say it is limited to an area
         )
         return context
+
+    def machine_query(self):
+        query = filters_only(self.request.GET)
+        return (self.filterset.machine_query(query) if self.valid else query).urlencode()
 
     def render_to_response(self, context, **response_kwargs):
         """The site's Permissions-Policy, with the geolocation this page's « Autour de moi »

@@ -29,7 +29,9 @@ VERSION_KEY = "contenu:version"
 PAGE_TIMEOUT = 60 * 60
 RECOMPUTE_LOCK_TIMEOUT = 30  # seconds: a recomputation that died frees the page after that
 NEVER_CACHED_PREFIXES = ("/sante/", "/static/")  # and the admin (settings.ADMIN_PATH)
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Link", "Allow", "Retry-After")
+# A page's own Permissions-Policy (the map's « Autour de moi » asks for geolocation) is
+# part of its answer: replayed with it.
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Link", "Allow", "Retry-After", "Permissions-Policy")
 
 
 def content_version():

@@ -9,6 +9,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from django.core.cache import cache
 
 from actors import api
 from actors.models import Organisation
@@ -200,11 +201,13 @@ def test_popups_get_the_place_and_a_one_line_presentation(places, client):
 
     assert (popups["dans-orbec"]["lieu"], popups["dans-orbec"]["commune"]) == ("Orbec", "Orbec")
     assert popups["dans-orbec"]["presentation"] == "Court."
-    assert popups["deux-departements"]["lieu"] == "Calvados, Manche"
+    assert popups["deux-departements"]["lieu"] == "Intervient dans tout le Calvados et toute la Manche"
     presentation = popups["deux-departements"]["presentation"]
     assert len(presentation) == api.MAP_SUMMARY_CHARS and presentation.endswith("…")
     assert presentation.startswith("Une présentation sur deux lignes, très") and "\n" not in presentation
-    assert popups["partout"]["lieu"] == "Orbec, Calvados, Manche …", "communes first, three at most"
+    assert popups["partout"]["lieu"] == "Intervient dans tout le Calvados, toute la Manche et toute l'Orne", (
+        "as its card says (actors.nearby.coverage_phrase)"
+    )
     assert (popups["partout"]["presentation"], popups["nulle-part"]["lieu"]) == ("", "")
     assert popups["partout"]["url"] == "http://testserver/acteurs/partout/"
 
@@ -232,14 +235,17 @@ def test_a_lone_actor_among_groups_has_its_popup_too(places, client, monkeypatch
 
 def test_the_map_data_reads_the_popups_in_one_query_at_any_size(places, client, django_assert_num_queries):
     """The place of an actor without a commune is read in the features' query, not one
-    query per actor: two queries (the filter set's vocabularies, the features) with one
-    actor and with forty."""
+    query per actor: three queries (the filter set's vocabularies, the features, the
+    directory's départements that name where it works) with one actor and with forty."""
     for size in (1, 40):
         while Organisation.objects.filter(slug__startswith="place-").count() < size:
             n = Organisation.objects.filter(slug__startswith="place-").count()
             OrganisationFactory(slug=f"place-{n}", territories=[places["14"], places["50"]],
                                 latitude=Decimal("49.0") + Decimal(n) / 100, longitude=Decimal("-0.5"))
-        with django_assert_num_queries(2):
+        cache.clear()  # cold: the départements are read too
+        with django_assert_num_queries(3):
             data = client.get("/api/v1/acteurs/", {"format": "geojson", "bbox": "-1,48,1,50"}).json()
         assert len(data["features"]) == size
-        assert {f["properties"]["lieu"] for f in data["features"]} == {"Calvados, Manche"}
+        assert {f["properties"]["lieu"] for f in data["features"]} == {
+            "Intervient dans tout le Calvados et toute la Manche"
+        }  # fmt: skip

@@ -92,3 +92,19 @@ def test_st_lo_is_saint_lo_and_a_typo_is_asked(directory, client):
     assert response.status_code == 400
     assert "Vouliez-vous dire « Saint-Lô »" in response.context["form"].errors["commune"][0]
     assert "Saint-Lô" in [c.name for c, _ in response.context["commune_choices"]]
+
+
+@pytest.mark.django_db
+def test_the_map_of_a_postcode_asks_the_api_for_the_same_communes(around_lisieux, client):
+    response = client.get("/acteurs/carte/", {"commune": "14100"})
+    url = response.context["geojson_url"]
+    assert "code_postal=14100" in url and "commune=" not in url
+    data = client.get(url).json()
+    assert {"near", "far"} <= {f["properties"]["slug"] for f in data["features"]} or data["groupes"]
+    listed = {a.pk for a in response.context["page_obj"].paginator.object_list.filter(latitude__isnull=False)}
+    assert data["total"] == len(listed), "the map's points are the list's placed actors"
+    # A commune typed as a name: its INSEE code; a département: ?departement=.
+    assert "commune=14366" in client.get("/acteurs/carte/", {"commune": "Lisieux"}).context["geojson_url"]
+    calvados = client.get("/acteurs/carte/", {"commune": "Calvados"})
+    assert "departement=14" in calvados.context["geojson_url"]
+    assert calvados.context["map_view"]["zoom"] == 9

@@ -26,7 +26,7 @@ PAGES = {
     "actor list, by commune": ("/acteurs/?commune=14371", 15),
     "actor list, last page": ("/acteurs/?page=999", 8),
     "actor map": ("/acteurs/carte/?departement=14", 9),  # + the département's centre, where the map opens
-    "actor map data": ("/api/v1/acteurs/?format=geojson&bbox=-2,48,1,50", 2),
+    "actor map data": ("/api/v1/acteurs/?format=geojson&bbox=-2,48,1,50", 3),
     "commune suggestions": ("/acteurs/communes/?q=orb", 1),
     "actor list, postcode": ("/acteurs/?commune=50100", 15),
     "actor profile": ("/acteurs/mutualite-francaise-du-calvados/", 11),
