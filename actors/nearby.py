@@ -31,6 +31,22 @@ def distance_km(a_lat, a_lon, b_lat, b_lon):
     return 2 * 6371 * math.asin(math.sqrt(h))
 
 
+def at(name):
+    """« à Caen », « au Mesnil-Eudes », « aux Monceaux », « à L'Aigle »."""
+    for article, contracted in (("Le ", "au "), ("Les ", "aux ")):
+        if name.startswith(article):
+            return contracted + name[len(article):]
+    return "à " + name
+
+
+def of(name):
+    """« de Caen », « du Mesnil-Eudes », « des Monceaux », « de la Ferrière », « d'Orbec »."""
+    for article, contracted in (("Le ", "du "), ("Les ", "des "), ("La ", "de la "), ("L'", "de l'")):
+        if name.startswith(article):
+            return contracted + name[len(article):]
+    return ("d'" if name[:1].lower() in "aeiouyéèêâîôh" else "de ") + name
+
+
 def all_of(departement):
     """« tout le Calvados », « toute la Manche », « toute l'Orne »."""
     return ALL_OF.get(departement.liaison, "tout ") + departement.name
@@ -52,7 +68,7 @@ def coverage_phrase(keys, departements, communes=()):
         return ""
     shown = ", ".join(names[:LISTED_COMMUNES])
     rest = len(names) - LISTED_COMMUNES
-    return f"Intervient à {shown}" + (f" et {rest} autre{'s' if rest > 1 else ''} commune{'s' if rest > 1 else ''}"
+    return f"Intervient {at(shown)}" + (f" et {rest} autre{'s' if rest > 1 else ''} commune{'s' if rest > 1 else ''}"
                                       if rest > 0 else "")  # fmt: skip
 
 
@@ -74,6 +90,8 @@ def where(items, located, model):
     for item in items:
         commune = located(item)
         item.where = commune.name if commune is not None else coverage_phrase(item.scope_keys, departements)
+        if commune is None:
+            item.scope_label = ""  # « Intervient dans tout le Calvados » says it already
     # Communes only: their names, in one query for the page.
     unnamed = [item for item in items if not item.where and item.scope_keys]
     texts = model.objects.territory_texts([item.pk for item in unnamed]) if unnamed else {}
@@ -119,6 +137,7 @@ class NearbyMixin:
         context["near"] = near
         context["near_commune"] = near.place if near and near.communes else None
         context["near_place"] = near.place if near else None
+        context["near_of"] = of(near.place.name) if near and near.communes else ""  # « à 3 km de Lisieux »
         parameter = "commune" if self.filterset.data.get("commune") else "code_postal"
         if near is not None and len(near.communes) > 1:
             context["near_choices"] = [(c, self.link(**{parameter: None, "commune": keyed(c)})) for c in near.communes]

@@ -188,6 +188,14 @@ class ActorMapView(ActorListView):
         area = self.filterset.selected("bbox")
         if area:
             return {"bbox": ",".join(f"{value:.5f}" for value in area)}
+        near = context.get("near")
+        placed = [c for c in (near.communes if near else []) if c.latitude is not None and c.longitude is not None]
+        if len(placed) > 1:  # a postcode's communes: the map shows them all
+            margin = 0.02
+            longitudes, latitudes = [float(c.longitude) for c in placed], [float(c.latitude) for c in placed]
+            west, east = min(longitudes) - margin, max(longitudes) + margin
+            south, north = min(latitudes) - margin, max(latitudes) + margin
+            return {"bbox": ",".join(f"{value:.5f}" for value in (west, south, east, north))}
         place, zoom = context.get("near_commune"), self.commune_zoom
         if place is None and context.get("near_place") is not None:  # a département typed as a place
             place, zoom = context["near_place"], self.departement_zoom

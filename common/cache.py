@@ -111,6 +111,10 @@ class PublicPageCacheMiddleware:
             headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
             cache.set(key, (version, response.status_code, headers, response.content), PAGE_TIMEOUT)
             response["X-Cache"] = "miss"
+        elif stored is not None:
+            # The page's answer is no longer one to keep (a redirect, an error): the older
+            # one must not be served to the next visitors.
+            cache.delete(key)
         return response
 
     @staticmethod

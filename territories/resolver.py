@@ -468,10 +468,9 @@ def read(text, guess=True):
 
 
 def _choices(matched):
-    """The communes a person may mean, as named (a historic one says today's), each
-    once: a historic commune whose today's commune is matched too is left out."""
-    named = {pk for pk, _ in matched}
-    shown = {pk for pk, current in matched if pk == current or current not in named}
+    """The communes a person may mean, as named: a historic one too (« Saint-Pierre-sur-Dives
+    (commune déléguée, aujourd'hui Saint-Pierre-en-Auge) »), the name its people know."""
+    shown = {pk for pk, _ in matched}
     territories = Territory.objects.filter(pk__in=shown).select_related("current", "parent").defer(
         *DOCUMENT_FIELDS, "current__search_vector"
     )

@@ -108,3 +108,13 @@ def test_the_map_of_a_postcode_asks_the_api_for_the_same_communes(around_lisieux
     calvados = client.get("/acteurs/carte/", {"commune": "Calvados"})
     assert "departement=14" in calvados.context["geojson_url"]
     assert calvados.context["map_view"]["zoom"] == 9
+
+
+@pytest.mark.django_db
+def test_the_map_of_a_postcode_shows_all_its_communes(directory, client):
+    response = client.get("/acteurs/carte/", {"commune": "14100"})
+    west, south, east, north = map(float, response.context["map_view"]["bbox"].split(","))
+    for commune in response.context["near"].communes:
+        if commune.latitude is not None:
+            assert west < float(commune.longitude) < east and south < float(commune.latitude) < north, commune.name
+    assert client.get("/acteurs/carte/", {"commune": "Lisieux"}).context["map_view"]["zoom"] == 12

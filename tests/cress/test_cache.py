@@ -100,3 +100,19 @@ def test_after_an_edit_one_request_recomputes_while_the_others_get_the_previous_
     cache.delete(lock)
     assert client.get("/acteurs/")["X-Cache"] == "miss"
     assert client.get("/acteurs/")["X-Cache"] == "hit"
+
+
+@pytest.mark.django_db
+def test_a_page_whose_new_answer_is_not_kept_is_not_served_stale(directory, client, redis_cache):
+    """After a change, /recherche/?q=14100 answers a redirect (the one box): the page kept
+    from before must not be served to the visitors who follow."""
+    from django.core.cache import cache
+
+    from common.cache import bump
+
+    cache.set(f"page:GET:{digest('/recherche/?q=14100')}", (content_version(), 200, [], b"ancienne page"), 60)
+    bump()
+    assert client.get("/recherche/?q=14100").status_code == 302, "the new answer"
+    version = content_version()
+    cache.add(f"recompute:{version}:page:GET:{digest('/recherche/?q=14100')}", 1, 30)  # another worker
+    assert client.get("/recherche/?q=14100").status_code == 302, "never the older page"

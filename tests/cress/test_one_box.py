@@ -60,7 +60,7 @@ def test_a_typo_of_a_place_asks_did_you_mean(directory, client):
     assert response.status_code == 200
     assert "Saint-Lô" in [c.name for c in response.context["place_choices"]]
     page = response.content.decode()
-    assert "Vouliez-vous dire la commune" in page and "commune=Saint-L%C3%B4%20(50502)" in page
+    assert "Vouliez-vous dire <a" in page and "commune=Saint-L%C3%B4%20(50502)" in page
     listed = client.get("/acteurs/", {"commune": "Saint-Lô (50502)"})
     assert [c.name for c in listed.context["near"].communes] == ["Saint-Lô"]
 

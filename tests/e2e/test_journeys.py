@@ -81,8 +81,12 @@ def test_search_from_the_header_with_and_without_accents(site, page):
         # The search page has one search box, its own, holding the query.
         expect(page.get_by_role("searchbox")).to_have_count(1)
         expect(page.get_by_role("searchbox")).to_have_value(query)
+    # A commune's name (here a historic one) leads to what works there…
     page.get_by_role("searchbox").fill("saint pierre sur dives")
     page.keyboard.press("Enter")
+    expect(page.locator("[data-near-reading]")).to_contain_text("la commune Saint-Pierre-en-Auge")
+    # …and the other reading, one click away, searches the words.
+    page.get_by_role("link", name="Chercher plutôt « saint pierre sur dives » comme mot-clé").click()
     expect(page.locator("main")).to_contain_text("Création d'une halte-garderie itinérante")
 
 

@@ -70,7 +70,7 @@ def test_the_map_follows_the_visitor_and_the_list_follows_the_map(site, page, au
     west, south, east, north = area_of(first.url)
     assert parse_qs(urlparse(first.url).query)["zoom"] == ["12"]
     assert abs((west + east) / 2 - ORBEC[1]) < 0.002 and abs((south + north) / 2 - ORBEC[0]) < 0.002
-    expect(page.locator("#carte-etat")).to_contain_text("placés dans cette zone")
+    expect(page.locator("#carte-etat")).to_contain_text("placés à leur adresse dans cette zone")
     search_here = page.get_by_role("button", name="Rechercher dans cette zone")
     expect(search_here).to_be_hidden()  # the page placed the map, not the visitor
     town = page.locator('.leaflet-marker-icon[title="Épicerie d\'Orbec"]')
@@ -81,7 +81,7 @@ def test_the_map_follows_the_visitor_and_the_list_follows_the_map(site, page, au
     expect(popup.get_by_role("link", name="Épicerie d'Orbec")).to_have_attribute(
         "href", re.compile(r"/acteurs/association-d-essai-\d+/$")
     )
-    expect(popup.locator(".map-popup-place")).to_have_text("Orbec")
+    expect(popup.locator(".map-popup-place")).to_have_text("Intervient à Orbec")  # as its card says
     expect(popup.locator(".map-popup-summary")).to_have_text("Épicerie d'Orbec, une structure de test.")
     page.locator(".leaflet-popup-close-button").click()
     expect(popup).to_have_count(0)
@@ -114,7 +114,9 @@ def test_the_map_follows_the_visitor_and_the_list_follows_the_map(site, page, au
     expect(page.locator("#liste-resultats .card-title")).to_have_text("Recyclerie de l'Est")
     expect(page.locator("#nombre-resultats")).to_have_text("1 acteur")
     # The map shows that area again, and its one marker.
-    expect(page.locator("#carte-etat")).to_have_text("1 acteur placé dans cette zone.")
+    expect(page.locator("#carte-etat")).to_have_text(
+        "1 acteur placé à son adresse dans cette zone ; la liste compte aussi ceux qui y interviennent depuis ailleurs."
+    )
     expect(page.locator('.leaflet-marker-icon[title="Recyclerie de l\'Est"]')).to_be_visible()
     expect(search_here).to_be_hidden()
     area_url = page.url
@@ -151,7 +153,9 @@ def test_without_a_place_the_map_fits_its_markers(site, page):
     assert int(parse_qs(urlparse(fitted.url).query)["zoom"][0]) > 8, "closer than the whole region"
     for name in ACTORS:
         expect(page.locator(f'.leaflet-marker-icon[title="{name}"]')).to_be_visible()
-    expect(page.locator("#carte-etat")).to_have_text("3 acteurs placés dans cette zone.")
+    expect(page.locator("#carte-etat")).to_have_text(
+        "3 acteurs placés à leur adresse dans cette zone ; la liste compte aussi ceux qui y interviennent depuis ailleurs."
+    )
     expect(page.get_by_role("button", name="Rechercher dans cette zone")).to_be_hidden()
 
 

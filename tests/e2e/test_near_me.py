@@ -37,10 +37,11 @@ def test_a_postcode_in_the_home_box_reaches_an_organisation_working_there(site, 
     expect(page).to_have_url(re.compile(r"/acteurs/\?commune=14100$"))
     reading = page.locator("[data-near-reading]")
     expect(reading).to_contain_text("« 14100 » est lu comme le code postal de 14100 — Lisieux et")
-    expect(reading).to_contain_text("Vouliez-vous plutôt la commune de code INSEE 14100, Bretteville-sur-Laize ?")
+    expect(reading).to_contain_text("Vous cherchiez plutôt Bretteville-sur-Laize (dont le code INSEE est 14100) ?")
     first = page.locator("[data-result]").first
     expect(first).to_contain_text("Épicerie solidaire du Pays d'Auge")
-    expect(first.locator("[data-where]")).to_contain_text("Lisieux · à moins d'1 km")
+    expect(first.locator("[data-where]")).to_contain_text("Lisieux")
+    expect(first.locator(".card-distance")).to_have_text("À moins d'1 km de Lisieux")
     if width == 375:
         assert page.evaluate(NO_OVERFLOW_JS)
         assert first.bounding_box()["y"] < 2 * 900, "the first result within two screens of a phone"

@@ -118,7 +118,7 @@ def test_five_digits_are_a_postcode_first_and_the_insee_code_is_one_click_away(p
     page = response.content.decode().replace("&#x27;", "'")
     assert "« 14290 » est lu comme le code postal de" in page
     other, link = response.context["near_other"]
-    assert other.communes[0].name == "Fresney-le-Puceux" and "Vouliez-vous plutôt la commune de code INSEE 14290" in page
+    assert other.communes[0].name == "Fresney-le-Puceux" and "Vous cherchiez plutôt Fresney-le-Puceux (dont le code INSEE est 14290) ?" in page
     assert client.get("/acteurs/" + link).context["near"].communes[0].name == "Fresney-le-Puceux"
     # Each commune of the postcode is a click away.
     choices = dict((c.name, url) for c, url in response.context["near_choices"])
@@ -161,7 +161,7 @@ def test_votre_commune_with_a_historic_name_gives_today_s_commune(placed, client
     assert "e-hubert" in list_slugs(client, {"commune": "Hubert-Folie"})
     assert "e-hubert" in list_slugs(client, {"commune": "14339"})
     page = client.get("/acteurs/", {"commune": "Hubert-Folie"}).content.decode()
-    assert "Intervient dans la commune" in page
+    assert "Intervient à Castine-en-Plaine</p>" in page
     assert hubert.slug
 
 
@@ -190,8 +190,8 @@ def test_the_distance_shows_when_both_positions_are_known(placed, client):
     assert (cards["a-orbec"].distance_km, cards["b-calvados"].distance_km) == (1, 59)
     assert cards["d-sans-position"].distance_km is None
     page = response.content.decode()
-    assert "Intervient dans tout le Calvados · à 59 km" in page
-    assert "Intervient à Orbec · à 1 km" in page
+    assert "Intervient dans tout le Calvados</p>" in page and "À 59 km d'Orbec" in page.replace("&#x27;", "'")
+    assert "Intervient à Orbec</p>" in page and "À 1 km d'Orbec" in page.replace("&#x27;", "'")
 
 
 def geojson_slugs(client, params):
@@ -243,7 +243,7 @@ def test_the_map_page_without_javascript_is_the_list(placed, client):
     response = client.get("/acteurs/carte/", {"departement": "50"})
     page = response.content.decode()
     assert '<div id="carte" class="map" hidden' in page
-    assert "la liste ci-dessous en est l'équivalent accessible" in page.replace("&#x27;", "'")
+    assert "la liste ci-dessous les compte tous" in page.replace("&#x27;", "'")
     assert "C Cherbourg" in page and "A Orbec" not in page
     assert 'href="/acteurs/?departement=50"' in page, "switching to the list keeps the filters"
     assert "format=geojson" in page and "departement=50" in page.split("data-geojson=")[1][:120]
