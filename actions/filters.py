@@ -45,12 +45,7 @@ class ActionFilterSet(CoverageFilterSet):
         "tapez son nom dans « Mots-clés » ou ouvrez sa fiche.",
     )
     annee = django_filters.ChoiceFilter(label="Année", method="filter_annee", empty_label="Toutes les années")
-    tri = SortFilter(
-        label="Trier par",
-        choices=[("nom", "Nom (A → Z)"), ("recent", "Mises à jour récentes")],
-        orders={"nom": french("title"), "recent": ("-updated_at", *french("title"))},
-        empty_label="Pertinence",
-    )
+    tri = SortFilter.name_or_recent("title")
 
     class Meta:
         model = Action
@@ -121,12 +116,7 @@ class ProgrammeFilterSet(CoverageFilterSet):
     listing = "programmes"
     default_ordering = french("title")
 
-    tri = SortFilter(
-        label="Trier par",
-        choices=[("nom", "Nom (A → Z)"), ("recent", "Mises à jour récentes")],
-        orders={"nom": french("title"), "recent": ("-updated_at", *french("title"))},
-        empty_label="Pertinence",
-    )
+    tri = SortFilter.name_or_recent("title")
 
     class Meta:
         model = Programme

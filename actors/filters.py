@@ -353,12 +353,7 @@ class ActorFilterSet(CoverageFilterSet):
         choices=EssFamily.choices,
         empty_label="Toutes les familles",
     )
-    tri = SortFilter(
-        label="Trier par",
-        choices=[("nom", "Nom (A → Z)"), ("recent", "Mises à jour récentes")],
-        orders={"nom": french("name"), "recent": ("-updated_at", *french("name"))},
-        empty_label="Pertinence",
-    )
+    tri = SortFilter.name_or_recent("name")
 
     class Meta:
         model = Organisation

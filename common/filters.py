@@ -38,6 +38,19 @@ class SortFilter(django_filters.OrderingFilter):
         self.orders = orders
         super().__init__(*args, **kwargs)
 
+    @classmethod
+    def name_or_recent(cls, field):
+        """The public lists' « Trier par »: relevance (the default), by ``field`` in French
+        order, or the latest updates first."""
+        from .collation import french
+
+        return cls(
+            label="Trier par",
+            choices=[("nom", "Nom (A → Z)"), ("recent", "Mises à jour récentes")],
+            orders={"nom": french(field), "recent": ("-updated_at", *french(field))},
+            empty_label="Pertinence",
+        )
+
     def filter(self, qs, value):
         if not value:
             return qs
