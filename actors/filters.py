@@ -343,7 +343,8 @@ class ActorFilterSet(CoverageFilterSet):
     listing = "acteurs"
     counted = {**CoverageFilterSet.counted, "famille": "family"}
     position_fields = ("latitude", "longitude")
-    not_filters = ("tri", "bbox")
+    # The map's area narrows the list and its facets; the map page says it (no chip).
+    no_chips = ("bbox",)
 
     bbox = BBoxFilter(label="Zone de la carte", max_length=100)
 

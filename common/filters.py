@@ -65,6 +65,8 @@ class FacetedFilterSet(django_filters.FilterSet):
     default_ordering = ()
     # Filters that do not narrow the list, so never facets nor chips.
     not_filters = ("tri",)
+    # Filters that narrow the list but show no chip (the page says it otherwise).
+    no_chips = ()
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
@@ -120,7 +122,7 @@ class FacetedFilterSet(django_filters.FilterSet):
         data = filters_only(self.data)
         chips = []
         for name, value in self.form.cleaned_data.items():
-            if name in self.not_filters or value in (None, "", []):
+            if name in self.not_filters or name in self.no_chips or value in (None, "", []):
                 continue
             remaining = data.copy()
             remaining.pop(name, None)

@@ -249,3 +249,20 @@ def test_the_map_data_reads_the_popups_in_one_query_at_any_size(places, client, 
         assert {f["properties"]["lieu"] for f in data["features"]} == {
             "Intervient dans tout le Calvados et toute la Manche"
         }  # fmt: skip
+
+
+def test_the_facets_of_a_map_area_count_that_area(places, client):
+    OrganisationFactory(name="Ici", slug="ici-zone", territories=[places["14"]], latitude=Decimal("49.02"),
+                        longitude=Decimal("0.40"))
+    OrganisationFactory(name="Loin", slug="loin-zone", territories=[places["14"]], latitude=Decimal("48.60"),
+                        longitude=Decimal("-1.50"))
+    response = client.get("/acteurs/carte/", {"bbox": "0.3,48.9,0.5,49.1"})
+    departement = next(f for f in response.context["facets"] if f.name == "departement")
+    assert {c.value: c.count for c in departement.choices}["14"] == response.context["page_obj"].paginator.count == 1
+    assert response.context["chips"] == [], "the page says the area otherwise"
+
+
+def test_the_filter_form_keeps_the_map_area(places, client):
+    page = client.get("/acteurs/carte/", {"bbox": "0.3,48.9,0.5,49.1"}).content.decode()
+    assert '<input type="hidden" name="bbox" value="0.3,48.9,0.5,49.1">' in page
+    assert 'name="bbox"' not in client.get("/acteurs/carte/").content.decode()
