@@ -203,6 +203,8 @@ class Programme(PeriodMixin, Coverage, Searchable, Publishable):
         ordering = [*french("actor__name"), *french("title")]
         constraints = period_constraints()
         indexes = [
+            # The list's default order (/actions/programmes/): an index answers it.
+            models.Index(FrenchKey("title"), Collate(F("title"), "C"), name="programme_french_order"),
             *listing_indexes("programme"),
             # The home page's « recent programmes ».
             models.Index(
