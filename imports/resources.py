@@ -4,8 +4,10 @@ import is a round trip.
 
 Rules the resources keep (see also ``imports/service.py``):
 
-- A column absent from the file leaves its field alone; a column present with an empty
-  cell empties the field.
+- A column absent from the file leaves its field alone, and so does an empty cell: staff
+  data are never erased by a blank (a template-shaped row, a partial spreadsheet). Erasing
+  is explicit: the cell says « (effacer) » (``CLEAR``). For a new item, an empty cell is
+  simply empty.
 - An organisation is matched by SIRET, then SIREN, then RNA, then address (slug)
   (``OrganisationMatcher``); programmes and actions by their address.
 - A new item arrives as a draft unless the import publishes (``publish=True``); the
@@ -44,6 +46,8 @@ from .widgets import (
     text,
 )
 
+# What a cell says to erase a value (an empty cell keeps it).
+CLEAR = "(effacer)"
 SLUG_COLUMN = "adresse (slug)"
 
 
@@ -145,7 +149,23 @@ class DirectoryResource(resources.ModelResource):
     def is_m2m(self, field):
         return isinstance(field.widget, ManyToManyWidget)
 
+    def kept(self, instance, row):
+        """``row`` as it changes ``instance``: for an existing item, an empty cell is left
+        out (the value stays); « (effacer) » is an empty cell that erases."""
+        existing = instance.pk is not None
+        kept = {}
+        for name, value in row.items():
+            text = value.strip() if isinstance(value, str) else value
+            if isinstance(text, str) and text.lower() == CLEAR:
+                kept[name] = ""
+            elif existing and text in (None, ""):
+                continue
+            else:
+                kept[name] = value
+        return kept
+
     def import_instance(self, instance, row, **kwargs):
+        row = instance._import_row = self.kept(instance, row)
         errors = {}
         previous_slug = instance.slug
         try:
@@ -441,7 +461,7 @@ class OrganisationResource(DirectoryResource):
 
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)
-        if {"latitude", "longitude"} & set(row):
+        if {"latitude", "longitude"} & set(getattr(instance, "_import_row", row)):
             instance.position_source = PositionSource.STAFF if instance.has_position else ""
 
     # -- many rows at once (imports/bulk.py) ----------------------------------------------

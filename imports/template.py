@@ -66,7 +66,8 @@ def template_workbook():
             explanations.append([resource_class.sheet, f.column_name, getattr(f, "help", "")])
     explanations.append(["", "", ""])
     explanations.append(
-        ["toutes", "(règle)", "Une colonne absente ne change rien ; une cellule vide efface la valeur."]
+        ["toutes", "(règle)", "Une colonne absente ne change rien, une cellule vide non plus : la valeur enregistrée reste. "
+         "Pour effacer une valeur, écrivez « (effacer) » dans la cellule."]
     )
     explanations.append(
         ["Organisations", "(règle)", "Reconnue par son SIRET, puis son SIREN, son RNA, son adresse."]
