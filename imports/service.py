@@ -101,6 +101,15 @@ class SheetReport:
     def change_lines(self):
         return [line for line in self.lines if line.status in ("new", "update")]
 
+    def clearings(self):
+        """What the file erases, [(line, column, value before)]: shown first, apart, so
+        that no erasure hides among ordinary changes (« (effacer) », imports/resources.py)."""
+        return [
+            (line, column, before)
+            for line in self.lines if line.status == "update"
+            for column, before, after in line.changes if before and not after
+        ]  # fmt: skip
+
 
 @dataclass
 class Report:

@@ -77,3 +77,23 @@ def test_a_new_organisation_s_empty_cells_are_simply_empty(directory):
     assert report.written and not report.has_errors
     created = Organisation.objects.get(name="Épicerie solidaire des Lilas")
     assert created.website == "" and created.summary == ""
+
+
+@pytest.mark.django_db
+def test_the_dry_run_shows_every_erasure_first_in_its_own_section(uraf, editor_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    content = template_file({"adresse (slug)": "uraf", "site web": CLEAR, "téléphone": CLEAR, "sigle": "URAF-BN"})
+    report = run_import("uraf.csv", content, dry_run=True)
+    assert [(column, before) for _, column, before in report.sheets[0].clearings()] == [
+        ("site web", "https://uraf.example.org"), ("téléphone", "02 31 00 00 00")
+    ]  # fmt: skip
+    response = editor_client.post(
+        reverse("admin:imports_importrecord_add"),
+        {"file": SimpleUploadedFile("uraf.csv", content, content_type="text/csv")},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "2 valeurs à effacer (cellules « (effacer) »)" in page
+    assert page.index("data-clearings") < page.index("Ce qui serait enregistré"), "erasures come first"
