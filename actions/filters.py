@@ -157,6 +157,8 @@ class EventFilterSet(FacetedFilterSet):
 
     def filter_departement(self, queryset, name, value: str):
         departement = Territory.objects.departements([value])
+        # What counts in the département: the territories whose roll-up reaches it (the
+        # rule of ``Territory.covering``), read in the same query.
         return queryset.filter(place__in=Territory.objects.filter(reach__in=departement))
 
     def filter_queryset(self, queryset):

@@ -4,17 +4,15 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from actors.extensions import section_context
 from actors.nearby import NearbyMixin
 from actors.views import join_texts, territories_prefetch, vocabulary_of
 from common import structured_data
 from common.collation import french
-from common.listing import DirectoryListView
+from common.listing import DirectoryListView, MatchesMixin
 from common.redirects import redirect_moved
-from common.search import DOCUMENT_FIELDS, WORD, fold, passage, query_stems, stem
+from common.search import DOCUMENT_FIELDS
 
 from .dates import PartialDate, format_period
 from .extensions import action_sections, programme_sections
@@ -31,40 +29,6 @@ from .models import (
     Role,
 )
 from .profile import attach_partners, partnerships_of
-
-
-def mark(text, wanted_stems):
-    """``text`` whole, the words whose stem is wanted marked with ``<mark>`` (safe HTML)."""
-    tokens = WORD.split(text or "")  # separators and words alternate: odd = word
-    return mark_safe("".join(
-        f"<mark>{escape(token)}</mark>" if i % 2 and stem(fold(token)) in wanted_stems else escape(token)
-        for i, token in enumerate(tokens)
-    ))  # fmt: skip
-
-
-class MatchesMixin:
-    """Searching (``?q=``), each result of the page shows why it matched: ``excerpt``, a
-    short passage of the first of its ``texts`` that holds a word found, those words
-    marked (empty when none does); and, for each of its ``shown`` texts (title, actor…),
-    ``marked_<name>``: the text with the words found marked."""
-
-    def texts(self, item):
-        return ()
-
-    def shown(self, item):
-        return {}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = (self.filterset.selected("q") or "").strip() if self.valid else ""
-        if query:
-            wanted = query_stems(query)
-            for item in context["page_obj"].object_list:
-                found = passage(wanted, *self.texts(item))
-                item.excerpt = found if "<mark>" in found else ""
-                for name, text in self.shown(item).items():
-                    setattr(item, f"marked_{name}", mark(text, wanted))
-        return context
 
 
 class NoCsvMixin:

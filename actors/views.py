@@ -10,10 +10,9 @@ from django.urls import reverse
 
 from common import structured_data
 from common.collation import french, french_key
-from common.listing import DirectoryListView, paginate
+from common.listing import DirectoryListView, MatchesMixin, paginate
 from common.querystring import filters_only, with_params
 from common.redirects import redirect_moved
-from common.search import passage, query_stems
 from territories.models import Territory
 
 from .extensions import actor_sections, page_address, partner_sections, section_context
@@ -48,7 +47,7 @@ def join_texts(texts):
     return " | ".join(texts)
 
 
-class ActorListView(NearbyMixin, DirectoryListView):
+class ActorListView(MatchesMixin, NearbyMixin, DirectoryListView):
     filterset_class = ActorFilterSet
     template_name = "actors/actor_list.html"
 
@@ -69,18 +68,14 @@ class ActorListView(NearbyMixin, DirectoryListView):
     def located(self, actor):
         return actor.commune
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = (self.filterset.form.cleaned_data.get("q") or "").strip() if self.valid else ""
-        actors = context["page_obj"].object_list
-        if query and actors:
-            # Why each result matched: the words found, marked, in its summary or description.
-            wanted = query_stems(query)
-            descriptions = dict(Organisation.objects.filter(pk__in=[a.pk for a in actors]).values_list("pk", "description"))
-            for actor in actors:
-                found = passage(wanted, actor.summary, descriptions.get(actor.pk))
-                actor.excerpt = found if "<mark>" in found else ""  # else the name matched: its summary
-        return context
+    def read_texts(self, actors):
+        # The list leaves the descriptions out (``for_list``): the page's, in one query.
+        descriptions = dict(Organisation.objects.filter(pk__in=[a.pk for a in actors]).values_list("pk", "description"))
+        for actor in actors:
+            actor.found_description = descriptions.get(actor.pk, "")
+
+    def texts(self, actor):
+        return actor.summary, actor.found_description
 
     def csv_rows(self, ids, site_url):
         fields = ["name", "acronym", "alternate_name", "family", "summary", "parent__name", "website", "siren",

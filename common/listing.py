@@ -19,6 +19,7 @@ from .cache import cached
 from .csv import csv_lines
 from .iterables import batched
 from .querystring import filters_only, with_params
+from .search import mark, passage, query_stems
 
 CSV_CHUNK = 1000
 
@@ -115,4 +116,34 @@ class DirectoryListView(FilterView):
             query_string=query.urlencode(),
             csv_query=with_params(query, format="csv"),
         )
+        return context
+
+
+class MatchesMixin:
+    """Searching (``?q=``), each result of the page shows why it matched: ``excerpt``, a
+    short passage of the first of its ``texts`` that holds a word found, those words
+    marked (empty when none does); and, for each of its ``shown`` texts (title, actor…),
+    ``marked_<name>``: the text with the words found marked."""
+
+    def texts(self, item):
+        return ()
+
+    def read_texts(self, items):
+        """Reads, for the page's ``items``, what ``texts`` needs and the list left out
+        (one query, never one per item)."""
+
+    def shown(self, item):
+        return {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = (self.filterset.selected("q") or "").strip() if self.valid else ""
+        if query:
+            wanted = query_stems(query)
+            self.read_texts(context["page_obj"].object_list)
+            for item in context["page_obj"].object_list:
+                found = passage(wanted, *self.texts(item))
+                item.excerpt = found if "<mark>" in found else ""
+                for name, text in self.shown(item).items():
+                    setattr(item, f"marked_{name}", mark(text, wanted))
         return context

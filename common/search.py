@@ -252,3 +252,12 @@ def passage(wanted_stems, *texts):
         if "<mark>" in (found := extract(text, wanted_stems)):
             return found
     return extract(texts[0], wanted_stems) if texts else ""
+
+
+def mark(text, wanted_stems):
+    """``text`` whole, the words whose stem is wanted marked with ``<mark>`` (safe HTML)."""
+    tokens = WORD.split(text or "")  # separators and words alternate: odd = word
+    return mark_safe("".join(
+        f"<mark>{escape(token)}</mark>" if i % 2 and stem(fold(token)) in wanted_stems else escape(token)
+        for i, token in enumerate(tokens)
+    ))  # fmt: skip

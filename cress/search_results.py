@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from actions.models import Action, Programme
 from actors.models import Organisation
+from actors.nearby import where
 from common.search import DOCUMENT_FIELDS, passage, query_stems
 from common.search import search as search_documents
 from territories.models import SCOPE_KINDS, Scope, Territory
@@ -55,15 +56,6 @@ class Group:
         """« 1 acteur », « 4 partenaires »."""
         noun = self.label.lower()
         return f"{self.count} {noun if self.count > 1 else noun[:-1]}"
-
-
-def where(territories, limit=3):
-    """« Calvados (14), Manche (50) et 2 autres territoires »."""
-    names = [name for name, _ in territories]
-    if len(names) <= limit:
-        return ", ".join(names)
-    rest = len(names) - limit
-    return ", ".join(names[:limit]) + f" et {rest} autre{'s' if rest > 1 else ''} territoire{'s' if rest > 1 else ''}"
 
 
 @dataclass
@@ -132,13 +124,13 @@ def _first(queryset, query):
 
 def _actors(query, wanted, departement, place):
     queryset = _in(Organisation.objects.actors().published().defer(*DOCUMENT_FIELDS), departement, place)
-    count, rows = _first(queryset, query)
-    places = Organisation.objects.territory_texts([o.pk for o in rows])
+    count, rows = _first(queryset.select_related("commune").defer("commune__search_vector"), query)
+    where(rows, lambda o: o.commune, Organisation)  # as the cards say it (actors/nearby.py)
     results = [
         Result(
             title=o.name + (f" ({o.acronym})" if o.acronym and o.acronym not in o.name else ""),
             url=o.get_absolute_url(), kind=f"Acteur · {o.get_family_display()}" if o.family else "Acteur",
-            where=where(places[o.pk]), excerpt=passage(wanted, o.summary, o.description),
+            where=o.where, excerpt=passage(wanted, o.summary, o.description),
         )
         for o in rows
     ]  # fmt: skip
@@ -148,11 +140,11 @@ def _actors(query, wanted, departement, place):
 def _programmes(query, wanted, departement, place):
     queryset = _in(Programme.objects.published().select_related("actor").defer(*DOCUMENT_FIELDS), departement, place)
     count, rows = _first(queryset, query)
-    places = Programme.objects.territory_texts([p.pk for p in rows])
+    where(rows, lambda p: None, Programme)
     results = [
         Result(
             title=p.title, url=p.get_absolute_url(), kind="Programme", by=p.actor.name,
-            by_url=p.actor.get_absolute_url(), where=where(places[p.pk]),
+            by_url=p.actor.get_absolute_url(), where=p.where,
             excerpt=passage(wanted, p.summary, p.description, p.source_text),
         )
         for p in rows
@@ -165,11 +157,11 @@ def _actions(query, wanted, departement, place):
         Action.objects.published().select_related("programme__actor").defer(*DOCUMENT_FIELDS), departement, place
     )
     count, rows = _first(queryset, query)
-    places = Action.objects.territory_texts([a.pk for a in rows])
+    where(rows, lambda a: None, Action)
     results = [
         Result(
             title=a.title, url=a.get_absolute_url(), kind=f"Action · programme « {a.programme.title} »",
-            by=a.programme.actor.name, by_url=a.programme.actor.get_absolute_url(), where=where(places[a.pk]),
+            by=a.programme.actor.name, by_url=a.programme.actor.get_absolute_url(), where=a.where,
             excerpt=passage(wanted, a.description, a.source_text, a.editorial_note),
         )
         for a in rows
@@ -179,11 +171,11 @@ def _actions(query, wanted, departement, place):
 
 def _partners(query, wanted, departement, place):
     queryset = _in(Organisation.objects.partners().published().defer(*DOCUMENT_FIELDS), departement, place)
-    count, rows = _first(queryset, query)
-    places = Organisation.objects.territory_texts([o.pk for o in rows])
+    count, rows = _first(queryset.select_related("commune").defer("commune__search_vector"), query)
+    where(rows, lambda o: o.commune, Organisation)
     results = [
         Result(title=o.name, url=o.get_absolute_url(), kind=f"Partenaire · {o.get_kind_display()}",
-               where=where(places[o.pk]), excerpt=passage(wanted, o.summary, o.description))
+               where=o.where, excerpt=passage(wanted, o.summary, o.description))
         for o in rows
     ]  # fmt: skip
     # The partners' list has no keywords nor département: the whole list.

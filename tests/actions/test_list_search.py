@@ -9,9 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from actions.models import Event, Programme
-from actions.views import mark
 from actors.models import Status
-from common.search import stem
+from common.search import mark, stem
 from territories.models import Territory
 from tests.factories import ActionFactory, OrganisationFactory, ProgrammeFactory, bulk_actors
 

@@ -44,7 +44,7 @@ PAGES = {
     "commune": ("/territoires/14118/", 15),
     "historic commune": ("/territoires/14371-deleguee/", 18),
     "sector": ("/secteurs/petite-enfance/", 9),
-    "search": ("/recherche/?q=calvados&lecture=mots", 15),
+    "search": ("/recherche/?q=calvados&lecture=mots", 13),
     # a 404 first looks for a slug the actor once had, then for a merge: 2 more
     "not found": ("/acteurs/inconnu/", 3),
     "report a mistake": ("/acteurs/uraf/signaler/", 1),
