@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     # Spreadsheets in and out of the admin (imports/): django-import-export's resources.
     "import_export",
     "imports",
+    "jobs",
     "cress",
 ]
 
