@@ -1,5 +1,5 @@
 # The two commands of the README:
-#   make run   — installs, loads the real data and serves the site
+#   make run   — installs, loads the real data and serves the site, with its background worker
 #   make test  — installs everything the tests need and runs the whole suite
 # PostgreSQL is the only engine: without DATABASE_URL, manage.py and the tests start a
 # private server whose data live in .postgres/ (common/localdb.py); with it, that server.
@@ -45,6 +45,11 @@ run: port-free install
 	@echo "  Compte d'équipe :   make staff IDENTIFIANT=prenom GROUPE=administrateur"
 	@echo "                      (ou : $(if $(DATABASE_URL),DATABASE_URL='…' ,)DJANGO_DEBUG=1 $(PY) manage.py create_staff prenom --groupe administrateur)"
 	@echo ""
+	@echo "  Tâches de fond :    le processus de fond (imports, e-mails…) tourne avec le site"
+	@echo ""
+	@# The background worker (jobs/) beside the site, stopped with it (Ctrl+C stops both).
+	@$(PY) manage.py db_worker --queue-name '*' --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 port-free:

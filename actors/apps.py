@@ -9,6 +9,7 @@ class ActorsConfig(AppConfig):
         from common import search
         from common.admin import staff_dashboard
 
+        from . import jobs  # noqa: F401 — the background kinds (geocoding)
         from .admin import actors_to_review
         from .models import Synonym
 

@@ -48,18 +48,29 @@ def search(query, **params):
     return Decimal(str(round(latitude, 6))), Decimal(str(round(longitude, 6)))
 
 
-def geocode_organisations(limit=None):
-    """Places organisations that have an address and no position; returns (placed, not found)."""
+def geocode_organisations(limit=None, progress=None):
+    """Places organisations that have an address and no position; returns (placed, not found).
+    ``progress`` (a background job's, jobs/progress.py) hears of each one."""
     todo = (
         Organisation.objects.filter(latitude__isnull=True).exclude(street_address="", commune=None)
         .select_related("commune").order_by("pk")
     )  # fmt: skip
     placed = missed = 0
+    unreachable = None
+    todo = todo[:limit] if limit else todo
+    if progress is not None:
+        progress.begin("Adresses cherchées dans la Base adresse nationale", total=todo.count())
     with content_changes(reason="Position calculée (Base adresse nationale)"):  # followed once, at the end
-        for organisation in todo[:limit] if limit else todo:
+        for organisation in todo:
+            if progress is not None:
+                progress.advance()
             commune = organisation.commune.name if organisation.commune_id else ""
             params = {"postcode": organisation.postcode} if organisation.postcode else {}
-            point = search(f"{organisation.street_address} {organisation.postcode} {commune}".strip(), **params)
+            try:
+                point = search(f"{organisation.street_address} {organisation.postcode} {commune}".strip(), **params)
+            except Unreachable as error:
+                unreachable = error  # what was placed so far is kept, and followed
+                break
             if point is None:
                 missed += 1
                 continue
@@ -67,6 +78,8 @@ def geocode_organisations(limit=None):
             organisation.position_source = PositionSource.GEOCODED
             organisation.save(update_fields=["latitude", "longitude", "position_source", "updated_at"])
             placed += 1
+    if unreachable is not None:
+        raise unreachable
     return placed, missed
 
 

@@ -1,5 +1,11 @@
-from django.apps import AppConfig
+from importlib import import_module
+
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
+from django.utils.module_loading import module_has_submodule
+
+# Apps whose own admin staff never see: the task queue's table (jobs/ shows the work).
+NOT_IN_ADMIN = {"django_tasks_db"}
 
 
 class CressConfig(AppConfig):
@@ -8,6 +14,11 @@ class CressConfig(AppConfig):
 
     def ready(self):
         from common import staff
+
+        # What django.contrib.admin's discovery does, less the apps of NOT_IN_ADMIN.
+        for config in apps.get_app_configs():
+            if config.name not in NOT_IN_ADMIN and module_has_submodule(config.module, "admin"):
+                import_module(f"{config.name}.admin")
 
         from . import addresses, checks  # noqa: F401  (checks: registers the deploy checks)
 

@@ -81,7 +81,9 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin without its automatic discovery: cress/apps.py registers every app's admin
+    # but the task queue's own table (English, and not for staff: « Tâches de fond » is).
+    "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -102,6 +104,9 @@ INSTALLED_APPS = [
     # Spreadsheets in and out of the admin (imports/): django-import-export's resources.
     "import_export",
     "imports",
+    # Background work: the queue (a table of PostgreSQL), run by `manage.py db_worker`.
+    "django_tasks",
+    "django_tasks_db",
     "jobs",
     "cress",
 ]
@@ -308,7 +313,7 @@ LOGGING = {
 DIRECTORY_CONTENT_APPS = ("territories", "actors", "actions")
 # The apps whose models staff edit in the admin: « Éditeurs » may view, add and change them
 # (common/staff.py, synced after every migrate), « recent changes » list their history.
-DIRECTORY_STAFF_APPS = ("territories", "actors", "actions", "suggestions", "imports")
+DIRECTORY_STAFF_APPS = ("territories", "actors", "actions", "suggestions", "imports", "jobs")
 # The directory's region: no code names a region or a département, all read this
 # (territories/region.py). The former Basse-Normandie (INSEE 25), part of Normandie (28)
 # since 2016; « liaison »: INSEE's « typeLiaison » of its name (3: « de la Basse-Normandie »);
@@ -336,6 +341,19 @@ DIRECTORY_REVERIFY_MONTHS = int(os.environ.get("DIRECTORY_REVERIFY_MONTHS", "12"
 DIRECTORY_VERIFICATION_DAYS = int(os.environ.get("DIRECTORY_VERIFICATION_DAYS", "30"))
 # The national address base, for « geocode » (reachable in production only).
 DIRECTORY_GEOCODER_URL = os.environ.get("DIRECTORY_GEOCODER_URL", "https://api-adresse.data.gouv.fr/search/")
+
+# Background work (jobs/): the queue is a table of the database (django-tasks-db), run by
+# `manage.py db_worker` (started by `make run` beside the site; a service in production).
+# An import of more rows than this, and an export of more rows than that, go to the worker
+# with a progress bar; smaller ones answer at once. E-mails are always sent by the worker,
+# retried this many times, this many seconds apart (doubling).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+JOBS_IMPORT_ROWS = int(os.environ.get("JOBS_IMPORT_ROWS", "1000"))
+JOBS_EXPORT_ROWS = int(os.environ.get("JOBS_EXPORT_ROWS", "5000"))
+JOBS_EMAIL_ATTEMPTS = 5
+JOBS_EMAIL_RETRY_SECONDS = 60
+# A job waiting longer than this while no worker took it: the page says so.
+JOBS_WORKER_SILENCE_SECONDS = 60
 
 # E-mail: moderators are told of each contribution (DJANGO_MODERATORS: addresses separated
 # by commas); senders of the outcome. Console in debug when no server is set.

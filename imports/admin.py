@@ -1,13 +1,18 @@
 """The admin of imports, exports, likely duplicates and merges.
 
 - « Imports » › « Importer un fichier »: upload, simulation (the report, row by row),
-  then « Importer » — the file is kept on its ``ImportRecord`` between the two steps.
+  then « Importer » — the file is kept on its ``ImportRecord`` between the two steps. A
+  file of more than ``JOBS_IMPORT_ROWS`` rows is simulated and imported by the background
+  worker (imports/jobs.py): staff follow a progress bar, may leave, and find the report
+  at « compte-rendu/ » when it ends.
 - « Exporter » on the changelists of organisations, programmes and actions (a link in
-  their object tools) exports what the list shows, filters included.
+  their object tools) exports what the list shows, filters included; more than
+  ``JOBS_EXPORT_ROWS`` rows, in the background (the file waits on the job's page).
 - « Doublons probables »: the pairs, their score; « Fusionner » for administrators.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -18,11 +23,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from actors.models import Organisation
+from jobs import service as jobs
 
+from . import jobs as import_jobs
 from . import merge as merging
 from .models import DuplicatePair, ImportRecord
 from .resources import BY_MODEL, RESOURCES
-from .service import FORMATS, export_file, run_import
+from .service import FORMATS, count_rows, export_file, run_import
 from .template import template_workbook
 
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -84,6 +91,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("<int:pk>/confirmer/", view(self.confirm_view), name="imports_importrecord_confirm"),
+            path("<int:pk>/compte-rendu/", view(self.report_view), name="imports_importrecord_report"),
             path("<int:pk>/fichier/", view(self.download_view), name="imports_importrecord_download"),
             path("exporter/", view(self.export_view), name="imports_export"),
             path("modele/", view(self.template_view), name="imports_template"),
@@ -106,6 +114,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
             "opts": self.model._meta,
             "title": "Importer un fichier",
             "template_url": reverse("admin:imports_template"),
+            "background_rows": settings.JOBS_IMPORT_ROWS,
             **extra,
         }
 
@@ -123,6 +132,9 @@ class ImportRecordAdmin(admin.ModelAdmin):
                 publish=form.cleaned_data["publish"],
                 user=request.user,
             )
+            record.rows = count_rows(record.file_name, bytes(record.content), record.kind or None)
+            if record.rows > settings.JOBS_IMPORT_ROWS:
+                return self.in_background(request, record, import_jobs.SIMULATION, "Simulation")
             report = run_import(record.file_name, bytes(record.content), dry_run=True,
                                 publish=record.publish, kind=record.kind or None, user=request.user)  # fmt: skip
             record.keep(report)
@@ -139,6 +151,8 @@ class ImportRecordAdmin(admin.ModelAdmin):
         record = get_object_or_404(ImportRecord, pk=pk, state=ImportRecord.State.SIMULATED)
         if request.method != "POST" or not self.can_import(request):
             raise PermissionDenied
+        if record.rows > settings.JOBS_IMPORT_ROWS:
+            return self.in_background(request, record, import_jobs.IMPORT, "Import")
         report = run_import(record.file_name, bytes(record.content), dry_run=False,
                             publish=record.publish, kind=record.kind or None, user=request.user)  # fmt: skip
         record.keep(report)
@@ -147,6 +161,31 @@ class ImportRecordAdmin(admin.ModelAdmin):
         if report.written:
             self.message_user(request, report.summary(), messages.SUCCESS)
             return redirect("admin:imports_importrecord_change", record.pk)
+        return TemplateResponse(
+            request,
+            "admin/imports/import.html",
+            self.context(request, form=UploadForm(), report=report, record=record),
+        )
+
+    def in_background(self, request, record, kind, verb):
+        """Hands the file to the worker and opens the job's page (its progress bar)."""
+        record.state = ImportRecord.State.QUEUED
+        record.save()
+        job = jobs.start(kind, f"{verb} de l'import « {record.file_name} » ({record.rows} lignes)", user=request.user,
+                         params={"record": record.pk})  # fmt: skip
+        return redirect("admin:jobs_job_change", job.pk)
+
+    def report_view(self, request, pk):
+        """The report of a simulation or an import run in the background, as the import
+        page shows it (« Importer » below a simulation without errors)."""
+        record = get_object_or_404(ImportRecord, pk=pk)
+        if not self.has_view_permission(request, record):
+            raise PermissionDenied
+        report = record.stored_report()
+        if report is None:
+            return redirect("admin:imports_importrecord_change", record.pk)
+        if record.state != ImportRecord.State.SIMULATED:
+            record = None  # « Importer » only under a simulation not yet imported
         return TemplateResponse(
             request,
             "admin/imports/import.html",
@@ -183,6 +222,13 @@ class ImportRecordAdmin(admin.ModelAdmin):
         if label == "organisations":
             queryset = queryset.filter(merged_into__isnull=True)
         name = f"{label}-{timezone.localdate():%Y-%m-%d}{suffix}"
+        pks = list(queryset.order_by().values_list("pk", flat=True)[: settings.JOBS_EXPORT_ROWS + 1])
+        if len(pks) > settings.JOBS_EXPORT_ROWS:
+            pks = list(queryset.order_by("pk").values_list("pk", flat=True))
+            job = jobs.start(import_jobs.EXPORT, f"Export de {len(pks)} {resource._meta.model._meta.verbose_name_plural} "
+                             f"({suffix[1:].upper()})", user=request.user,
+                             params={"kind": label, "name": name, "pks": pks})  # fmt: skip
+            return redirect("admin:jobs_job_change", job.pk)
         content = export_file(
             name,
             kind=label,

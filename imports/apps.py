@@ -6,4 +6,4 @@ class ImportsConfig(AppConfig):
     verbose_name = "Imports, doublons et fusions"
 
     def ready(self):
-        from . import duplicates  # noqa: F401 — connects the signal that records pairs
+        from . import duplicates, jobs  # noqa: F401 — the follower that records pairs; the background kinds

@@ -11,6 +11,9 @@ from common.iterables import batched
 
 from .models import DuplicatePair
 
+# The whole directory is compared by chunks of this many organisations (``refresh_all``).
+CHUNK = 5000
+
 NAME = "doublons probables"
 # Up to this many organisations, each is compared through the trigram index; beyond, all at
 # once in memory (actors/duplicates.py: the same rule, cheaper for a file).
@@ -69,3 +72,23 @@ def follow(changes):
         found = likely_duplicates_many(organisations)
     record_many([(o, d) for o in organisations for d in found.get(o.pk, [])])
     changes.results[NAME] = found
+
+
+def refresh_all(progress, with_demo=False):
+    """Compares every organisation (demonstration data aside unless ``with_demo``) by
+    chunks of ``CHUNK`` (``likely_duplicates_many``: identifiers in one query, names in
+    memory over the names of their areas), each chunk's pairs stored in one statement;
+    ``progress`` hears of each chunk. Only adds or refreshes pairs: « pas un doublon »
+    stays. Returns (new pairs, open pairs in all)."""
+    organisations = Organisation.objects.filter(merged_into__isnull=True)
+    if not with_demo:
+        organisations = organisations.filter(is_demo=False)
+    pks = list(organisations.order_by("pk").values_list("pk", flat=True))
+    before = DuplicatePair.objects.count()
+    progress.begin("Organisations comparées", total=len(pks))
+    for chunk in batched(pks, CHUNK):
+        batch = list(Organisation.objects.filter(pk__in=chunk).select_related("commune"))
+        found = likely_duplicates_many(batch)
+        record_many([(o, d) for o in batch for d in found.get(o.pk, [])])
+        progress.advance(len(batch))
+    return DuplicatePair.objects.count() - before, DuplicatePair.objects.open().count()

@@ -2,6 +2,7 @@
 what it did) and the pairs of organisations that are probably one (``DuplicatePair``)."""
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 
@@ -15,6 +16,7 @@ class ImportRecord(models.Model):
     that staff can see who imported what and download the file again."""
 
     class State(models.TextChoices):
+        QUEUED = "en-cours", "en cours (tâche de fond)"
         SIMULATED = "simulation", "simulé (rien d'écrit)"
         REFUSED = "refuse", "refusé (erreurs)"
         IMPORTED = "importe", "importé"
@@ -29,10 +31,14 @@ class ImportRecord(models.Model):
     imported_at = models.DateTimeField("importé le", null=True, blank=True)
     state = models.CharField("état", max_length=12, choices=State.choices, default=State.SIMULATED)
     publish = models.BooleanField("publier les nouvelles fiches", default=False)
+    rows = models.PositiveIntegerField("lignes", default=0)
     created = models.PositiveIntegerField("créations", default=0)
     updated = models.PositiveIntegerField("modifications", default=0)
     unchanged = models.PositiveIntegerField("inchangées", default=0)
     report = models.TextField("compte rendu", blank=True)
+    # The report as the import page shows it (imports/service.py, Report.as_data).
+    report_data = models.JSONField("compte rendu détaillé", null=True, blank=True, editable=False,
+                                   encoder=DjangoJSONEncoder)  # fmt: skip
 
     class Meta:
         verbose_name = "import"
@@ -48,10 +54,19 @@ class ImportRecord(models.Model):
         self.updated = report.total("updated")
         self.unchanged = report.total("unchanged")
         self.report = report.as_text()
+        self.report_data = report.as_data()
         if report.has_errors:
             self.state = self.State.REFUSED
         elif not report.dry_run:
             self.state = self.State.IMPORTED
+        else:
+            self.state = self.State.SIMULATED
+
+    def stored_report(self):
+        """The ``Report`` kept by ``keep`` (None before the first simulation ends)."""
+        from .service import Report
+
+        return Report.from_data(self.report_data) if self.report_data else None
 
 
 class DuplicatePairQuerySet(models.QuerySet):

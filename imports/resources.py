@@ -124,11 +124,12 @@ class DirectoryResource(resources.ModelResource):
     (so that an unknown sector is a line's error, not a failure after the save), the
     change list of a row (column, before, after), drafts, history reasons."""
 
-    def __init__(self, publish=False, file_name="", user=None, **kwargs):
+    def __init__(self, publish=False, file_name="", user=None, progress=None, **kwargs):
         self.lookups = Lookups()
         self.publish = publish
         self.file_name = file_name
         self.user = user
+        self.progress = progress  # a background job's (jobs/progress.py): one step per row
         super().__init__(**kwargs)
 
     class Meta:
@@ -280,6 +281,10 @@ class DirectoryResource(resources.ModelResource):
 
     def before_import(self, dataset, **kwargs):
         self.taken_slugs = set(self._meta.model.objects.values_list("slug", flat=True))
+
+    def after_import_row(self, row, row_result, **kwargs):
+        if self.progress is not None:
+            self.progress.advance()
 
 
 

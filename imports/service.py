@@ -15,7 +15,7 @@ warn on the lines that wrote them.
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import tablib
@@ -147,6 +147,18 @@ class Report:
         )
         return " ; ".join(parts) + ". " + outcome
 
+    def as_data(self):
+        """The report as JSON-ready data, kept with its ``ImportRecord`` (a background
+        import's report is read after the job ends, from another process)."""
+        return asdict(self)
+
+    @classmethod
+    def from_data(cls, data):
+        sheets = [
+            SheetReport(**{**sheet, "lines": [Line(**line) for line in sheet["lines"]]}) for sheet in data["sheets"]
+        ]
+        return cls(**{**data, "sheets": sheets})
+
     def as_text(self):
         """The report for the command line: the summary, then every line that changes or
         fails (line, column, message)."""
@@ -258,14 +270,28 @@ def _resource_for(title, dataset, kind, single):
 # --- importing ------------------------------------------------------------------------
 
 
-def run_import(name, content, dry_run=True, publish=False, kind=None, check_duplicates=True, user=None):
-    """Imports a file (all its sheets, in one transaction) and returns its ``Report``."""
+def count_rows(name, content, kind=None):
+    """How many rows the file holds (0 when it cannot be read: its import says why at once)."""
+    try:
+        return sum(len(dataset) for _, dataset in read(name, content, kind))
+    except ImportFileError:
+        return 0
+
+
+def run_import(name, content, dry_run=True, publish=False, kind=None, check_duplicates=True, user=None,
+               progress=None):  # fmt: skip
+    """Imports a file (all its sheets, in one transaction) and returns its ``Report``.
+    ``progress`` (a background job's, jobs/progress.py) hears of each row and each step."""
     report = Report(file_name=Path(name).name, dry_run=dry_run, publish=publish)
+    if progress is not None:
+        progress.begin("Lecture du fichier")
     try:
         sheets = read(name, content, kind)
     except ImportFileError as error:
         report.errors.append(str(error))
         return report
+    if progress is not None:
+        progress.begin("Lignes " + ("simulées" if dry_run else "importées"), total=sum(len(d) for _, d in sheets))
 
     # One unit of work of its own (common/changes.py), followed before the transaction ends:
     # a simulation runs only the duplicate check (then everything is rolled back), an
@@ -277,10 +303,16 @@ def run_import(name, content, dry_run=True, publish=False, kind=None, check_dupl
                 skip=() if check_duplicates else (duplicates.NAME,),
             ) as changes:  # fmt: skip
                 for resource_class, dataset in sheets:
-                    resource = resource_class(publish=publish, file_name=report.file_name, user=user)
+                    resource = resource_class(publish=publish, file_name=report.file_name, user=user,
+                                              progress=progress)  # fmt: skip
                     report.sheets.append(_import_sheet(resource, dataset))
                     if report.has_errors:
                         raise _Rollback  # leaves both blocks: rolled back, nothing followed
+                if progress is not None:
+                    progress.begin(
+                        "Recherche des doublons probables" if dry_run
+                        else "Mise à jour des territoires couverts, de la recherche et des doublons"
+                    )  # fmt: skip
             _warn_of_duplicates(report, changes.results.get(duplicates.NAME, {}))
             if dry_run:
                 raise _Rollback

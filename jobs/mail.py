@@ -3,7 +3,6 @@ announces is committed (``transaction.on_commit``), so nobody is told of a recor
 failed save rolled back. Sent by the background worker, with retries (``jobs/tasks.py``)."""
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 
 
@@ -22,4 +21,6 @@ def send_to_staff(subject, body):
 
 
 def deliver(subject, body, recipients):
-    send_mail(subject, body, None, recipients)
+    from .tasks import send_email
+
+    send_email.enqueue(subject, body, recipients)

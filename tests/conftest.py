@@ -37,6 +37,10 @@ def _test_settings(settings, tmp_path):
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"  # uploaded files (logos) never land in the checkout
+    # Background tasks (jobs/) run when they are queued, after the commit: a test sees
+    # their effect (an e-mail, a job's end) without a worker. The worker's own path, the
+    # database queue and `db_worker`, has its tests (tests/jobs/).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     for engine in settings.TEMPLATES:
         engine["OPTIONS"]["string_if_invalid"] = InvalidTemplateVariable("%s")
 
