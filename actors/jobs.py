@@ -27,4 +27,5 @@ def geocode(job, progress):
     summary = f"{placed} organisation(s) placée(s) sur la carte ; {missed} adresse(s) non trouvée(s)."
     if missed:
         summary += " Vérifiez ces adresses ou placez-les à la main (carte de la fiche)."
-    return Outcome(summary=summary, url=reverse("admin:actors_organisation_changelist"))
+    return Outcome(summary=summary, url=reverse("admin:actors_organisation_changelist"),
+                   url_label="Voir les organisations")

@@ -171,7 +171,8 @@ class ImportRecordAdmin(admin.ModelAdmin):
         """Hands the file to the worker and opens the job's page (its progress bar)."""
         record.state = ImportRecord.State.QUEUED
         record.save()
-        job = jobs.start(kind, f"{verb} de l'import « {record.file_name} » ({record.rows} lignes)", user=request.user,
+        rows = f"{record.rows:,}".replace(",", "\u202f")
+        job = jobs.start(kind, f"{verb} de l'import « {record.file_name} » ({rows} lignes)", user=request.user,
                          params={"record": record.pk})  # fmt: skip
         return redirect("admin:jobs_job_change", job.pk)
 
@@ -225,7 +226,8 @@ class ImportRecordAdmin(admin.ModelAdmin):
         pks = list(queryset.order_by().values_list("pk", flat=True)[: settings.JOBS_EXPORT_ROWS + 1])
         if len(pks) > settings.JOBS_EXPORT_ROWS:
             pks = list(queryset.order_by("pk").values_list("pk", flat=True))
-            job = jobs.start(import_jobs.EXPORT, f"Export de {len(pks)} {resource._meta.model._meta.verbose_name_plural} "
+            count = f"{len(pks):,}".replace(",", "\u202f")
+            job = jobs.start(import_jobs.EXPORT, f"Export de {count} {resource._meta.model._meta.verbose_name_plural} "
                              f"({suffix[1:].upper()})", user=request.user,
                              params={"kind": label, "name": name, "pks": pks})  # fmt: skip
             return redirect("admin:jobs_job_change", job.pk)

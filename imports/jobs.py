@@ -38,7 +38,8 @@ def simulate(job, progress):
                         kind=record.kind or None, user=job.user, progress=progress)  # fmt: skip
     record.keep(report)
     record.save()
-    return Outcome(summary=report.summary(), url=_report_url(record))
+    label = "Lire les erreurs" if report.has_errors else "Lire la simulation, puis importer"
+    return Outcome(summary=report.summary(), url=_report_url(record), url_label=label)
 
 
 @register(IMPORT, "Import d'un fichier")
@@ -49,7 +50,7 @@ def write(job, progress):
     record.keep(report)
     record.imported_at = timezone.now() if report.written else None
     record.save()
-    return Outcome(summary=report.summary(), url=_report_url(record))
+    return Outcome(summary=report.summary(), url=_report_url(record), url_label="Lire le compte rendu")
 
 
 @register(EXPORT, "Export d'une liste")
@@ -81,4 +82,5 @@ def find_duplicates(job, progress):
     return Outcome(
         summary=f"{new} nouvelle(s) paire(s) ; {total} doublon(s) probable(s) à examiner en tout.",
         url=reverse("admin:imports_duplicatepair_changelist"),
+        url_label="Voir les doublons probables",
     )

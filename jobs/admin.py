@@ -11,16 +11,18 @@ ended.
   addresses on the map, send the verification links), for whoever has their permission.
 """
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from common.admin import short_date
+from common.admin import DashboardItem, short_date
 
 from . import service
 from .models import Job
@@ -189,6 +191,17 @@ class JobAdmin(admin.ModelAdmin):
         return super().changelist_view(request, {**extra, **(extra_context or {})})
 
 
-def job_link(job):
-    """« Voir où elle en est » for a message or a list (used by the apps that start jobs)."""
-    return format_html('<a href="{}">{}</a>', reverse("admin:jobs_job_change", args=[job.pk]), job.title)
+def jobs_to_follow(request):
+    """On the admin home: the user's work still running, and what failed this week (a
+    report waits on each job's page)."""
+    if not request.user.has_perm("jobs.view_job"):
+        return []
+    url = reverse("admin:jobs_job_changelist")
+    mine = Job.objects.filter(user=request.user)
+    week = timezone.now() - timedelta(days=7)
+    return [
+        DashboardItem.counting("Tâches de fond", mine.unfinished(), "tâche en cours", url + "?state__in=attente,en-cours",
+                               "tâches en cours"),
+        DashboardItem.counting("Tâches échouées", mine.filter(state=Job.State.FAILED, finished_at__gte=week),
+                               "tâche échouée cette semaine", url + "?state__exact=echec", "tâches échouées cette semaine"),
+    ]  # fmt: skip

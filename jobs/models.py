@@ -41,14 +41,15 @@ class Job(models.Model):
     # Where the result is read (an import's report, a merge list…), and a file to download
     # (an export).
     result_url = models.CharField("adresse du résultat", max_length=300, blank=True)
+    result_label = models.CharField("lien vers le résultat", max_length=100, blank=True)
     file_name = models.CharField("fichier produit", max_length=255, blank=True)
     file = models.BinaryField("contenu du fichier", null=True, blank=True, editable=False)
 
     objects = JobQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "tâche de fond"
-        verbose_name_plural = "tâches de fond"
+        verbose_name = "tâche"
+        verbose_name_plural = "tâches"
         ordering = ["-created_at"]
 
     def __str__(self):

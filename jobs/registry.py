@@ -13,6 +13,7 @@ class JobError(Exception):
 class Outcome:
     summary: str = ""  # one French sentence: what was done
     url: str = ""  # where to read the result (an import's report…)
+    url_label: str = "Voir le résultat"  # the link's words: what staff will do there
     file_name: str = ""  # a file to download (an export)
     file: bytes | None = None
 

@@ -69,8 +69,8 @@ def execute(job_id):
     values = {"state": Job.State.DONE, "finished_at": timezone.now(), "done": progress.total or progress.done,
               "total": progress.total or progress.done, "step": ""}  # fmt: skip
     if outcome is not None:
-        values.update(summary=outcome.summary, result_url=outcome.url, file_name=outcome.file_name,
-                      file=outcome.file)  # fmt: skip
+        values.update(summary=outcome.summary, result_url=outcome.url, result_label=outcome.url_label,
+                      file_name=outcome.file_name, file=outcome.file)  # fmt: skip
     Job.objects.filter(pk=job.pk).update(**values)
 
 

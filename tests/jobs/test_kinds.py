@@ -109,3 +109,13 @@ def test_time_left_is_projected_from_the_pace():
     now = timezone.now()
     job = Job(state=Job.State.RUNNING, done=1000, total=5000, started_at=now - timedelta(seconds=10), progressed_at=now)
     assert job.seconds_left() == 40 and job.percent == 20
+
+
+@pytest.mark.django_db
+def test_the_admin_home_counts_my_running_and_failed_jobs(editor, editor_client):
+    Job.objects.create(kind="doublons", title="Recherche", state=Job.State.RUNNING, user=editor)
+    Job.objects.create(kind="doublons", title="Recherche", state=Job.State.FAILED, user=editor,
+                       finished_at=timezone.now())  # fmt: skip
+    Job.objects.create(kind="doublons", title="Celle d'une collègue", state=Job.State.RUNNING)
+    page = editor_client.get(reverse("admin:index")).content.decode()
+    assert "1 tâche en cours" in page and "1 tâche échouée cette semaine" in page
