@@ -18,11 +18,12 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from actors.models import Sector
+from actors.models import Organisation, Sector
 from imports.models import DuplicatePair, ImportRecord
 from suggestions.models import Kind, Suggestion
 from territories.models import Territory
@@ -254,21 +255,44 @@ def test_every_admin_page_is_written_in_french(crawl_data, superuser):
         reverse("admin:imports_importrecord_add"),
     ]  # fmt: skip
     seen, failures = crawl(client, urls)
+    # The import's reports: a simulation that changes, erases and creates, then one refused.
+    add = reverse("admin:imports_importrecord_add")
+    for name, content in (
+        ("acteurs.csv", "nom;adresse (slug);sigle;site web\n"
+                        f"{organisation.name};{organisation.slug};APF;(effacer)\n"
+                        "Épicerie solidaire du Bocage;;;\n"),
+        ("erreurs.csv", "nom;adresse (slug);SIREN\n;sans-nom;12\n"),
+    ):
+        upload = SimpleUploadedFile(name, content.encode(), content_type="text/csv")
+        response = client.post(add, {"file": upload, "kind": ""})
+        assert response.status_code == 200 and b"data-import-report" in response.content, name
+        found = offences(VisibleText.of(response.content.decode()))
+        if found:
+            failures[f"{add} (compte rendu de {name})"] = found
+        seen += 1
+    print(f"{seen} pages d'administration lues")
     assert seen > 60, seen
     assert not failures, report(failures)
-    page = client.get(history).content.decode()
-    assert "oui → non" in VisibleText.of(page) or "non → oui" in VisibleText.of(page)
+    text = VisibleText.of(client.get(history).content.decode())
+    for change in ("non → oui", "oui → non", "(vide) → Secteur du crawler, ", "(vide) → 26 novembre 2026",
+                   "(vide) → 49,182863", f"(vide) → {organisation.commune.name}"):
+        assert change in text, change
 
 
 @pytest.mark.django_db
-def test_an_editor_reads_the_history_in_french_too(crawl_data, editor_client):
+def test_an_editor_reads_every_page_in_french_too(crawl_data, editor, editor_client):
+    """An editor sees other pages: read-only ones (« Consulter »), a version without
+    « Rétablir »."""
     organisation = crawl_data
     urls = [
+        *admin_urls(editor),
         reverse("admin:actors_organisation_history", args=[organisation.pk]),
         reverse("admin:actors_organisation_simple_history",
                 args=[organisation.pk, organisation.history.earliest("history_date").history_id]),
     ]  # fmt: skip
     seen, failures = crawl(editor_client, urls)
+    print(f"{seen} pages d'administration lues par une éditrice")
+    assert seen > 40, seen
     assert not failures, report(failures)
 
 
@@ -297,3 +321,25 @@ def test_our_corrections_to_the_libraries_french_are_compiled():
     with translation.override("fr"):
         for msgid, msgstr in entries:
             assert translation.gettext(msgid) == msgstr, msgid
+
+
+@pytest.mark.django_db
+def test_one_function_writes_every_value_of_a_history():
+    from simple_history.models import DeletedObject
+
+    from common.history import shown_value
+
+    field = Organisation._meta.get_field
+    assert shown_value(field("phone_public"), True) == "oui"
+    assert shown_value(field("phone_public"), False) == "non"
+    assert shown_value(field("description"), None) == shown_value(field("description"), "") == "(vide)"
+    assert shown_value(field("sectors"), []) == "(vide)"
+    assert shown_value(field("sectors"), [SectorFactory(name="Tourisme"), SectorFactory(name="insertion")]) == (
+        "insertion, Tourisme"
+    )
+    assert shown_value(field("family"), "association") == "Association"
+    assert shown_value(field("verified_at"), date(2026, 11, 26)) == "26 novembre 2026"
+    assert shown_value(field("latitude"), Decimal("49.182863")) == "49,182863"
+    assert shown_value(field("commune"), DeletedObject(Territory, None)) == "(vide)"
+    assert shown_value(field("commune"), DeletedObject(Territory, 12)) == "territoire n° 12 (supprimé)"
+    assert shown_value(field("description"), "x" * 500).endswith("…")
