@@ -46,6 +46,7 @@ from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from .collation import FrenchKey, french
+from .history import FrenchChanges
 from .search import DOCUMENT_FIELDS, FTS_CONFIG, terms
 from .staff import is_administrator
 
@@ -575,13 +576,23 @@ class HistoryAdmin(StaffAdmin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST" and self.revert_disabled(request):
             raise PermissionDenied("Seul un administrateur peut rétablir une version antérieure.")
+        historical = getattr(self.model, self.model._meta.simple_history_manager_attribute).model
+        record = historical._default_manager.filter(history_id=version_id).select_related("history_user").first()
         # The history's submit row reads ``onclick_attrib``, which its view never sets.
-        extra_context = {"onclick_attrib": "", **(extra_context or {})}
+        extra_context = {"onclick_attrib": "", "record": record, **(extra_context or {})}
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    # The history in French (templates/simple_history/): its titles, and every value before
+    # → after written by ``common.history.shown_value``.
+    def get_historical_record_context_helper(self, request, historical_record):
+        return FrenchChanges(self.model, historical_record)
 
-def _shown(value):
-    return "(vide)" if value in (None, "", []) else str(value)
+    def history_view_title(self, request, obj):
+        return f"Historique de « {obj} »"
+
+    def history_form_view_title(self, request, obj):
+        verb = "Consulter" if self.revert_disabled(request, obj) else "Rétablir"
+        return f"{verb} une version de « {obj} »"
 
 
 def changes_since(obj, moment):
@@ -597,11 +608,13 @@ def changes_since(obj, moment):
         if previous is None:
             lines.append(f"{who}, le {when}")
             continue
-        delta = record.diff_against(previous)
+        delta = record.diff_against(previous, foreign_keys_are_objs=True)
+        french = FrenchChanges(type(obj), record)
         fields = ", ".join(
-            f"{obj._meta.get_field(change.field).verbose_name} : {_shown(change.old)} → {_shown(change.new)}"
+            f"{obj._meta.get_field(change.field).verbose_name} : {shown.old} → {shown.new}"
             for change in delta.changes
             if change.field != "updated_at"
+            for shown in [french.format_delta_change(change)]
         )
         lines.append(f"{who}, le {when}" + (f" ({fields})" if fields else ""))
     return lines

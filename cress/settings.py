@@ -95,7 +95,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "simple_history",
-    "axes",
+    "common.apps.AdminDoorConfig",  # django-axes, named in French
     "common",
     "territories",
     "actors",
@@ -202,6 +202,9 @@ LANGUAGE_CODE = "fr-fr"
 LANGUAGES = [("fr", "Français")]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
+# Our corrections and additions to the libraries' French (locale/fr/LC_MESSAGES/django.po):
+# read before theirs.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -233,8 +236,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # The admin door (django-axes, its database handler: one count for every worker): after 5
 # failed logins for an account or from an address, 15 minutes of lockout; an
-# « Administrateur » unlocks in the admin (« Tentatives d'accès ») or with
-# ``manage.py axes_reset``.
+# « Administrateur » unlocks in the admin (« Connexions à l'administration » › « Tentatives de
+# connexion ») or with ``manage.py axes_reset``.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -249,6 +249,15 @@ class ImportRecordAdmin(admin.ModelAdmin):
         return response
 
 
+class DismissedFilter(admin.BooleanFieldListFilter):
+    """« Par paire écartée » — Tout / Oui / Non (Django's « Par » before the field's name
+    gave « Par pas un doublon »)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "paire écartée (pas un doublon)"
+
+
 class MergeForm(forms.Form):
     keep = forms.ChoiceField(label="Organisation à garder", widget=forms.RadioSelect)
 
@@ -256,7 +265,7 @@ class MergeForm(forms.Form):
 @admin.register(DuplicatePair)
 class DuplicatePairAdmin(admin.ModelAdmin):
     list_display = ["first_link", "second_link", "reason", "score_percent", "merge_link"]
-    list_filter = ["reason", "dismissed"]
+    list_filter = ["reason", ("dismissed", DismissedFilter)]
     search_fields = ["first__name", "second__name"]
     list_select_related = ["first__commune", "second__commune"]
     actions = ["dismiss"]

@@ -1,6 +1,7 @@
 """The admin at 1280 px, the width CRESS staff work at: no form and no list wider than
 the window, list columns whole (nothing cut off in the list's own scroll box), the date of
-a programme typed in French — under the Content-Security-Policy, with nothing refused."""
+a programme typed in French — under the Content-Security-Policy, with nothing refused.
+The admin home and a history at 375 px, on a phone: as wide as the screen."""
 
 import pytest
 from django.contrib import admin
@@ -9,6 +10,7 @@ from django.urls import reverse
 from actions.models import Action, Programme
 from actors.models import Organisation
 
+from .conftest import SCREENSHOTS
 from .test_journeys import NO_OVERFLOW_JS, csp_violations, log_in_as_editor, no_tiles
 
 WIDTH = 1280
@@ -81,3 +83,79 @@ def test_a_date_typed_in_french_in_the_browser(site, editor_page):
     assert page.locator("#id_period_start").input_value() == "depuis 2001"
     programme = Programme.objects.get(slug="uriopss-plan-d-action-2008")
     assert (programme.start_year, programme.since) == (2001, True)
+
+
+PHONE = 375
+PAGE_HEIGHT_JS = "() => document.documentElement.scrollHeight"
+# The admin home at 375 px was 718 px wide and 18,574 px tall (issue 20: the list of
+# models squeezed into a column of one letter per line). Now: as wide as the screen, and
+# about as tall as its content read in one column.
+PHONE_HOME_MAX_HEIGHT = 4000
+
+
+def test_the_admin_home_and_a_history_are_usable_on_a_phone(site, page):
+    """At 375 px: no page wider than the screen, the home a few screens tall; the
+    screenshots at 375 and 1280 px go to artifacts/screenshots/."""
+    no_tiles(page)
+    violations = csp_violations(page)
+    page.set_viewport_size({"width": PHONE, "height": 800})
+    log_in_as_editor(page, site)
+    history = reverse("admin:actors_organisation_history",
+                      args=[Organisation.objects.get(slug="coorace-basse-normandie").pk])  # fmt: skip
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for name, url in (("admin-home", reverse("admin:index")), ("admin-history", history)):
+        for width in (PHONE, WIDTH):
+            page.set_viewport_size({"width": width, "height": 800})
+            page.goto(site + url)
+            page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+            scroll_width, height = page.evaluate(PAGE_WIDTH_JS), page.evaluate(PAGE_HEIGHT_JS)
+            print(f"{url} à {width} px : {scroll_width} × {height} px")
+            assert scroll_width <= width, f"{url} : {scroll_width} px de large dans une fenêtre de {width} px"
+            if name == "admin-home" and width == PHONE:
+                assert height <= PHONE_HOME_MAX_HEIGHT, f"{url} : {height} px de haut à {PHONE} px"
+    assert violations == []
+
+
+BUTTON_JS = """(selector) => {
+    const style = getComputedStyle(document.querySelector(selector));
+    const root = getComputedStyle(document.documentElement);
+    return {background: style.backgroundColor, radius: style.borderTopLeftRadius, border: style.borderTopStyle,
+            expected: [root.getPropertyValue('--button-bg').trim(), root.getPropertyValue('--default-button-bg').trim()]};
+}"""
+TO_RGB_JS = """(color) => { const e = document.createElement('i'); e.style.color = color; document.body.append(e);
+    const rgb = getComputedStyle(e).color; e.remove(); return rgb; }"""
+
+
+def test_the_import_and_merge_pages_have_the_admins_buttons_and_radios(site, page):
+    """« Simuler l'import » and « Fusionner » are <button>s: they look like Django's
+    buttons (its colours, rounded, no border), not the browser's grey ones; the merge's
+    radio list (an administrator's) reads one choice per line, each radio before its label."""
+    from django.contrib.auth.models import User
+
+    from imports.models import DuplicatePair
+    from tests.factories import OrganisationFactory
+
+    page.set_viewport_size({"width": WIDTH, "height": 900})
+    User.objects.create_superuser("administratrice", password="un-mot-de-passe-de-test-1")
+    page.goto(site + reverse("admin:login"))
+    page.get_by_label("Nom d’utilisateur").fill("administratrice")
+    page.get_by_label("Mot de passe").fill("un-mot-de-passe-de-test-1")
+    page.get_by_role("button", name="Connexion").click()
+    page.goto(site + reverse("admin:imports_importrecord_add"))
+    button = page.evaluate(BUTTON_JS, ".import-page .submit-row button[type=submit]")
+    expected = [page.evaluate(TO_RGB_JS, color) for color in button["expected"]]
+    assert button["background"] in expected and button["radius"] == "4px" and button["border"] == "none", button
+    page.screenshot(path=str(SCREENSHOTS / f"admin-import-{WIDTH}.png"), full_page=True)
+
+    first, second = sorted(OrganisationFactory.create_batch(2, name="Épicerie solidaire"), key=lambda o: o.pk)
+    pair = DuplicatePair.objects.create(first=first, second=second, reason="name_commune", score=0.97)
+    page.goto(site + reverse("admin:imports_duplicatepair_merge", args=[pair.pk]))
+    labels = page.locator("form label:has(> input[type=radio])")
+    assert labels.count() == 2
+    boxes = [labels.nth(i).bounding_box() for i in range(2)]
+    assert boxes[1]["y"] >= boxes[0]["y"] + boxes[0]["height"] - 1, "one choice per line"
+    for i in range(2):
+        radio = labels.nth(i).locator("input[type=radio]").bounding_box()
+        assert radio["x"] <= boxes[i]["x"] + 2, "the radio before its label"
+        assert labels.nth(i).evaluate("l => getComputedStyle(l).cssFloat") == "none"
+    page.screenshot(path=str(SCREENSHOTS / f"admin-merge-{WIDTH}.png"), full_page=True)
