@@ -75,13 +75,12 @@ def execute(job_id):
 
 
 def failure_text(error):
-    """Why a job failed, for staff: a ``JobError`` as it is; anything else named, with what
-    to do."""
+    """Why a job failed, for staff: a ``JobError`` as it is; anything else by its kind
+    only (its own message is English and technical: it goes to the log), with what to do."""
     if isinstance(error, JobError):
         return str(error)
-    detail = f" : {error}" if str(error) else ""
     return (
-        f"Erreur inattendue ({type(error).__name__}{detail}). Rien n'a été enregistré si la tâche écrivait "
+        f"Erreur inattendue ({type(error).__name__}). Rien n'a été enregistré si la tâche écrivait "
         "dans l'annuaire. Relancez-la ; si l'erreur revient, transmettez ce message à l'équipe technique "
         "(le détail est dans le journal du processus de fond)."
     )

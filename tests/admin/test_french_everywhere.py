@@ -25,6 +25,8 @@ from django.utils import timezone
 
 from actors.models import Organisation, Sector
 from imports.models import DuplicatePair, ImportRecord
+from jobs.models import Job
+from jobs.service import failure_text
 from suggestions.models import Kind, Suggestion
 from territories.models import Territory
 from tests.factories import OrganisationFactory, SectorFactory
@@ -167,6 +169,12 @@ def crawl_data(directory):
         file_name="acteurs.csv", content=b"nom\nUn acteur\n", kind="", publish=True,
         state=ImportRecord.State.IMPORTED, created=1, report="Organisations : 1 création.", imported_at=now,
     )  # fmt: skip
+    for state, extra in ((Job.State.RUNNING, {"done": 1200, "total": 5000, "step": "Lignes simulées"}),
+                         (Job.State.FAILED, {"error": failure_text(ZeroDivisionError("division by zero"))}),
+                         (Job.State.DONE, {"summary": "3 organisation(s) placée(s) sur la carte.", "result_url": "/"}),
+                         (Job.State.WAITING, {})):
+        Job.objects.create(kind="doublons", title=f"Recherche des doublons ({state.label})", state=state,
+                           started_at=now, progressed_at=now, **extra)  # fmt: skip
     Suggestion.objects.create(kind=Kind.CORRECTION, organisation=organisation, what_is_wrong="Le téléphone a changé.",
                               proposed_text="02 31 00 00 00", sender_email="benevole@example.org")  # fmt: skip
     Suggestion.objects.create(kind=Kind.LISTING, name="Épicerie solidaire du Bocage", commune_name="Vire")
@@ -253,6 +261,8 @@ def test_every_admin_page_is_written_in_french(crawl_data, superuser):
         reverse("admin:imports_duplicatepair_merge", args=[pair.pk]),
         reverse("admin:imports_duplicatepair_changelist") + "?dismissed__exact=1",
         reverse("admin:imports_importrecord_add"),
+        reverse("admin:jobs_job_launch"),
+        *[reverse("admin:jobs_job_change", args=[job.pk]) for job in Job.objects.all()],
     ]  # fmt: skip
     seen, failures = crawl(client, urls)
     # The import's reports: a simulation that changes, erases and creates, then one refused.
