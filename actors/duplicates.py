@@ -280,7 +280,8 @@ def _similar_names_many(organisations):
     over names read in two queries. In a commune every pair is compared; in a département
     only names that share a rare trigram (*prefix filtering*: two sets whose Jaccard index
     reaches t share at least one of the |A| − ⌈t·|A|⌉ + 1 rarest trigrams of each; t is
-    the lowest bound beyond a commune, ``SIMILAR_WITHOUT_COMMUNE``)."""
+    the pair's bound: ``SIMILAR_IN_DEPARTEMENT`` between two names with a commune,
+    ``SIMILAR_WITHOUT_COMMUNE`` when one has none)."""
     import math
 
     without_commune = _places_without_commune(organisation_ids=[o.pk for o in organisations if not o.commune_id])
@@ -299,47 +300,65 @@ def _similar_names_many(organisations):
     unlocated = Organisation.objects.filter(pk__in=list(covered)).order_by().values_list("pk", "name")
     names, by_commune, frequency = {}, {}, {}
     for pk, name, commune_id, departement in located:
-        names[pk] = (trigrams(name), commune_id, {departement: False})
+        names[pk] = (trigrams(name), commune_id, departement, {departement: False})
         by_commune.setdefault(commune_id, []).append(pk)
     for pk, name in unlocated:
-        names[pk] = (trigrams(name), None, covered[pk])
-    for grams, _, _ in names.values():
+        names[pk] = (trigrams(name), None, None, covered[pk])
+    for grams, *_ in names.values():
         for gram in grams:
             frequency[gram] = frequency.get(gram, 0) + 1
-    t = min(SIMILAR_IN_DEPARTEMENT, SIMILAR_WITHOUT_COMMUNE)
 
-    def prefix(grams):
+    def prefix(grams, t):
         ordered = sorted(grams, key=lambda g: (frequency.get(g, 0), g))
         return ordered[: len(grams) - math.ceil(t * len(grams)) + 1]
 
-    index = {}
-    for pk, (grams, _, _) in names.items():
-        for gram in prefix(grams):
-            index.setdefault(gram, []).append(pk)
+    def index(pks, t):
+        found = {}
+        for pk in pks:
+            for gram in prefix(names[pk][0], t):
+                found.setdefault(gram, []).append(pk)
+        return found
+
+    # Two names with a commune each are compared at SIMILAR_IN_DEPARTEMENT, a name without
+    # one at the lower SIMILAR_WITHOUT_COMMUNE: each probe uses the prefixes of its bound.
+    loose = SIMILAR_WITHOUT_COMMUNE
+    strict_index = index(names, SIMILAR_IN_DEPARTEMENT)
+    unlocated_index = index([pk for pk in covered if pk in names], loose)
+    loose_index = index(names, loose) if any(not o.commune_id for o in organisations) else {}
 
     pairs = []
     for organisation in organisations:
         if organisation.pk not in names:
             continue
-        grams, commune_id, places = names[organisation.pk]
+        grams, commune_id, departement, places = names[organisation.pk]
         if not grams:
             continue
         size = len(grams)
-        candidates = {pk for gram in prefix(grams) for pk in index.get(gram, ())}
         if commune_id:
+            candidates = {pk for gram in prefix(grams, SIMILAR_IN_DEPARTEMENT) for pk in strict_index.get(gram, ())}
+            candidates.update(pk for gram in prefix(grams, loose) for pk in unlocated_index.get(gram, ()))
             candidates.update(by_commune.get(commune_id, ()))
-        for other in candidates - {organisation.pk}:
-            other_grams, other_commune, other_places = names[other]
+        else:
+            candidates = {pk for gram in prefix(grams, loose) for pk in loose_index.get(gram, ())}
+        candidates.discard(organisation.pk)
+        for other in candidates:
+            other_grams, other_commune, other_departement, other_places = names[other]
             if commune_id and commune_id == other_commune:
                 bound = SIMILAR_IN_COMMUNE
-            elif not places.keys() & other_places.keys():
-                continue
+            elif commune_id and other_commune:
+                if departement != other_departement:
+                    continue
+                bound = SIMILAR_IN_DEPARTEMENT
             else:
-                bound = SIMILAR_IN_DEPARTEMENT if commune_id and other_commune else SIMILAR_WITHOUT_COMMUNE
-            if not bound * size <= len(other_grams) <= size / bound:
+                bound = loose
+            other_size = len(other_grams)
+            if not bound * size <= other_size <= size / bound:
                 continue
-            score = len(grams & other_grams) / len(grams | other_grams)
-            reason = reason_for(commune_id, places, other_commune, other_places, score)
+            if bound == loose and places.keys().isdisjoint(other_places):
+                continue
+            common = len(grams & other_grams)
+            score = common / (size + other_size - common)
+            reason = reason_for(commune_id, places, other_commune, other_places, score) if score >= bound else None
             if reason:
                 pairs.append((organisation.pk, other, score, reason))
     return pairs
