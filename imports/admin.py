@@ -8,12 +8,14 @@
 - « Exporter » on the changelists of organisations, programmes and actions (a link in
   their object tools) exports what the list shows, filters included; more than
   ``JOBS_EXPORT_ROWS`` rows, in the background (the file waits on the job's page).
-- « Doublons probables »: the pairs, their score; « Fusionner » for administrators.
+- « Doublons probables »: the pairs, their score; « Comparer et fusionner » shows the two
+  side by side, field by field; administrators choose per field, preview, then merge.
 """
 
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -259,7 +261,49 @@ class DismissedFilter(admin.BooleanFieldListFilter):
 
 
 class MergeForm(forms.Form):
+    """Which organisation is kept, and for each field where A and B differ, whose value
+    the kept one gets: "a" or "b" (territories, sectors, publics: "union" of both, or one
+    side's). Preselected as the rule would do, whichever is kept: the value that is filled
+    in; where both are, nothing is preselected and the kept one keeps its own."""
+
     keep = forms.ChoiceField(label="Organisation à garder", widget=forms.RadioSelect)
+
+    def __init__(self, pair, rows, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pair, self.all_rows = pair, rows
+        self.rows = [row for row in rows if row.choosable]
+        self.fields["keep"].choices = [
+            (str(o.pk), f"{letter} : {o.name} ({o.slug})") for letter, o in (("A", pair.first), ("B", pair.second))
+        ]
+        self.fields["keep"].initial = str(pair.first.pk)
+        for row in self.rows:
+            if row.kind == "set":
+                choices, initial = [("union", "les deux"), ("a", "A"), ("b", "B")], "union"
+            else:
+                # the rule: the filled value; where both are, nothing (the kept one keeps its own)
+                initial = "b" if row.a_empty and not row.b_empty else "a" if row.b_empty and not row.a_empty else None
+                choices = [("a", "A"), ("b", "B")]
+            self.fields[row.name] = forms.ChoiceField(
+                label=row.label, choices=choices, initial=initial, required=False, widget=forms.RadioSelect
+            )
+
+    def kept(self):
+        """(kept, other) organisations, from the chosen ``keep``."""
+        first, second = self.pair.first, self.pair.second
+        return (first, second) if self.cleaned_data["keep"] == str(first.pk) else (second, first)
+
+    def choices(self):
+        """{field: "keep"|"other"|"union"} for ``imports.merge.merge``."""
+        keep_is_a = self.cleaned_data["keep"] == str(self.pair.first.pk)
+        sides = {"a": "keep" if keep_is_a else "other", "b": "other" if keep_is_a else "keep", "union": "union"}
+        return {row.name: sides[self.cleaned_data[row.name]] for row in self.rows if self.cleaned_data.get(row.name)}
+
+    def grid(self):
+        """The comparison's rows (counts aside) with, for a choosable one, its bound field."""
+        return [(row, self[row.name] if row.choosable else None) for row in self.all_rows if row.kind != "count"]
+
+    def counts(self):
+        return [row for row in self.all_rows if row.kind == "count"]
 
 
 @admin.register(DuplicatePair)
@@ -330,36 +374,64 @@ class DuplicatePairAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    PREVIEW_SALT = "imports.duplicatepair.merge"
+    PREVIEW_MAX_AGE = 3600
+
     def merge_view(self, request, pk):
-        pair = get_object_or_404(DuplicatePair.objects.open().select_related("first", "second"), pk=pk)
+        """« Comparer et fusionner »: the two organisations field by field, differences
+        marked; administrators choose per field what the kept one gets, see the merge's
+        preview (« Prévisualiser »), then confirm it — the merge applies exactly what was
+        previewed (signed in the confirmation form)."""
+        pair = get_object_or_404(
+            DuplicatePair.objects.open().select_related("first__commune", "second__commune"), pk=pk
+        )
         if not self.has_view_permission(request, pair):
             raise PermissionDenied
-        pair_orgs = {str(pair.first.pk): pair.first, str(pair.second.pk): pair.second}
-        form = MergeForm(request.POST or None)
-        form.fields["keep"].choices = [(pk_, f"{o.name} ({o.slug})") for pk_, o in pair_orgs.items()]
-        if request.method == "POST":
-            if not self.can_merge(request):
-                raise PermissionDenied
-            if form.is_valid():
-                keep = Organisation.objects.get(pk=form.cleaned_data["keep"])
-                other = next(o for k, o in pair_orgs.items() if k != form.cleaned_data["keep"])
-                other = Organisation.objects.get(pk=other.pk)
-                merging.merge(keep, other)
-                self.message_user(
-                    request,
-                    f"« {other.name} » a été fusionnée dans « {keep.name} » ; son adresse mène désormais "
-                    f"à la fiche gardée.",
-                    messages.SUCCESS,
-                )
-                return redirect("admin:actors_organisation_change", keep.pk)
-        plans = [merging.plan(pair.first, pair.second), merging.plan(pair.second, pair.first)]
+        if request.method == "POST" and not self.can_merge(request):
+            raise PermissionDenied
+        rows = merging.compare(pair.first, pair.second)
+        form = MergeForm(pair, rows, request.POST if request.method == "POST" else None)
+        preview = token = None
+        if request.method == "POST" and "confirm" in request.POST:
+            done = self._confirm(request, pair)
+            if done is not None:
+                return done
+        elif request.method == "POST" and form.is_valid():
+            keep, other = form.kept()
+            choices = form.choices()
+            preview = merging.plan(keep, other, choices)
+            token = signing.dumps({"pair": pair.pk, "keep": keep.pk, "choices": choices}, salt=self.PREVIEW_SALT)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": "Comparer et fusionner",
             "pair": pair,
-            "plans": plans,
             "form": form,
+            "differences": sum(1 for row in rows if row.differs and row.kind != "count"),
+            "preview": preview,
+            "token": token,
             "can_merge": self.can_merge(request),
         }
         return TemplateResponse(request, "admin/imports/merge.html", context)
+
+    def _confirm(self, request, pair):
+        """The merge of a preview, as signed; None (the page again) if the preview is
+        stale or was not shown."""
+        try:
+            previewed = signing.loads(request.POST.get("token", ""), salt=self.PREVIEW_SALT,
+                                      max_age=self.PREVIEW_MAX_AGE)  # fmt: skip
+        except signing.BadSignature:
+            self.message_user(request, "Prévisualisez d'abord la fusion, puis confirmez-la.", messages.WARNING)
+            return None
+        if previewed["pair"] != pair.pk or previewed["keep"] not in (pair.first.pk, pair.second.pk):
+            raise PermissionDenied
+        keep = Organisation.objects.get(pk=previewed["keep"])
+        other = Organisation.objects.get(pk=pair.second.pk if keep.pk == pair.first.pk else pair.first.pk)
+        merging.merge(keep, other, previewed["choices"])
+        self.message_user(
+            request,
+            f"« {other.name} » a été fusionnée dans « {keep.name} » ; son adresse mène désormais "
+            f"à la fiche gardée.",
+            messages.SUCCESS,
+        )
+        return redirect("admin:actors_organisation_change", keep.pk)

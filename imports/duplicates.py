@@ -18,8 +18,9 @@ NAME = "doublons probables"
 # Up to this many organisations, each is compared through the trigram index; beyond, all at
 # once in memory (actors/duplicates.py: the same rule, cheaper for a file).
 ONE_BY_ONE = 20
-# What the rule compares: a save that wrote none of these (a status, a date) finds nothing new.
-COMPARED = ("name", "siret", "siren", "rna", "commune", "merged_into")
+# What the rule compares: a save that wrote none of these (a status, a date) finds nothing new;
+# the territories place an organisation without a commune.
+COMPARED = ("name", "siret", "siren", "rna", "commune", "territories", "merged_into")
 
 
 def record(organisation, duplicates):

@@ -84,6 +84,7 @@ class DuplicatePair(models.Model):
         ("rna", "même numéro RNA"),
         ("name_commune", "nom très proche, même commune"),
         ("name_departement", "nom très proche, même département"),
+        ("name_region", "nom très proche, même région"),
     ]
     first = models.ForeignKey(
         Organisation, verbose_name="organisation", on_delete=models.CASCADE, related_name="+"

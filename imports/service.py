@@ -322,11 +322,23 @@ def run_import(name, content, dry_run=True, publish=False, kind=None, check_dupl
 
 
 def _warn_of_duplicates(report, found):
-    """Each line that wrote an organisation warns of its likely duplicates."""
-    for sheet in report.sheets:
-        for line in sheet.lines:
-            if line.organisation is not None:
-                line.warnings += [d.message() for d in found.get(line.organisation, []) if not d.is_error]
+    """Each likely duplicate warns on the line that creates it: the line that wrote an
+    organisation, when its twin is already there; when both are lines of the file, the
+    one that creates an organisation rather than the one that updates one, else the
+    later one — never both."""
+    lines = {}
+    for position, line in enumerate(line for sheet in report.sheets for line in sheet.lines):
+        if line.organisation is not None:
+            lines[line.organisation] = (line, (line.status == "new", position))
+    for line, rank in lines.values():
+        for duplicate in found.get(line.organisation, []):
+            if duplicate.is_error:
+                continue
+            twin = lines.get(duplicate.organisation.pk)
+            if twin is None:
+                line.warnings.append(duplicate.message())
+            elif rank > twin[1]:
+                line.warnings.append(f"{duplicate.message().removesuffix('.')} (ligne {twin[0].number} du fichier).")
 
 
 class _Rollback(Exception):

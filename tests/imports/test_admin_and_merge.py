@@ -148,9 +148,13 @@ def test_a_merge_moves_every_relation_and_redirects_the_old_address(directory, a
         first_id=first, second_id=second, defaults={"reason": "name_departement", "score": 0.9}
     )
 
-    preview = administrator_client.get(reverse("admin:imports_duplicatepair_merge", args=[pair.pk]))
-    assert preview.status_code == 200 and "Fusionner" in preview.content.decode()
-    done = administrator_client.post(reverse("admin:imports_duplicatepair_merge", args=[pair.pk]), {"keep": keep.pk})
+    page = reverse("admin:imports_duplicatepair_merge", args=[pair.pk])
+    compared = administrator_client.get(page)
+    assert compared.status_code == 200 and "Prévisualiser la fusion" in compared.content.decode()
+    # the rule's defaults: the preselected values (compare, preview, then confirm)
+    preview = administrator_client.post(page, {"keep": keep.pk, "preview": "1"})
+    assert "Aperçu de la fusion" in preview.content.decode()
+    done = administrator_client.post(page, {"confirm": "1", "token": preview.context["token"]})
     assert done.status_code == 302
 
     other.refresh_from_db()

@@ -6,6 +6,8 @@ import pytest
 from django.db import connection
 
 from actors.duplicates import likely_duplicates, likely_duplicates_many, trigrams
+from actors.models import Organisation
+from imports.models import DuplicatePair
 from territories.models import Territory
 from tests.factories import OrganisationFactory
 
@@ -49,3 +51,73 @@ def test_many_at_once_finds_what_one_by_one_finds(directory):
     reasons = {d.reason for d in many[made[0].pk]}
     assert reasons == {"name_commune", "name_departement"}
     assert [d.reason for d in many[made[3].pk]] == ["rna"]
+
+
+# --- organisations without a commune (issue 20, item 1) -----------------------------------
+
+URAF_FILE_NAME = "Union régionale des associations familiales de Normandie"
+
+
+def territory(key):
+    return Territory.objects.get(key=key)
+
+
+def found(organisation):
+    """{other's name: reason} from both paths, which must agree."""
+    one = {d.organisation.name: d.reason for d in likely_duplicates(organisation)}
+    many = {d.organisation.name: d.reason for d in likely_duplicates_many([organisation])[organisation.pk]}
+    assert one == many, organisation.name
+    return one
+
+
+@pytest.mark.django_db
+def test_a_region_wide_organisation_is_compared_across_the_region(directory):
+    """The directory's URAF works in the whole region and has no commune: a file's
+    « … de Normandie » spelling of it, region-wide too, is its likely duplicate (they
+    score 0.78), as is another spelling placed in Caen."""
+    uraf = Organisation.objects.get(slug="uraf")
+    assert uraf.commune_id is None and uraf.name == "Union Régionale des Associations Familiales"
+    in_caen = OrganisationFactory(
+        name="Union régionale des associations familiales (URAF) de Normandie", commune=territory("14118")
+    )
+    new = OrganisationFactory(name=URAF_FILE_NAME, territories=[territory("region-28")])
+    assert found(new) == {uraf.name: "name_region", in_caen.name: "name_region"}
+    # and from the other side: what is in Caen meets what covers its region
+    assert found(in_caen)[new.name] == "name_region"
+    assert DuplicatePair.objects.filter(first=min(uraf, new, key=lambda o: o.pk)).exists()
+    labels = [d.message() for d in likely_duplicates(new)]
+    assert any("nom très proche, même région" in label for label in labels), labels
+
+
+@pytest.mark.django_db
+def test_a_departemental_organisation_is_compared_within_its_departement_only(directory):
+    """Without a commune, a federation covering the Manche meets the same name covering
+    the Manche (or placed in one of its communes), never the same name in the Orne."""
+    name = "Fédération départementale des familles rurales"
+    manche = OrganisationFactory(name=name, territories=[territory("50")])
+    orne = OrganisationFactory(name=name, territories=[territory("61")])
+    in_bayeux = OrganisationFactory(name=name, commune=territory("14047"))
+    assert found(orne) == {}
+    assert found(in_bayeux) == {}
+    saint_lo = OrganisationFactory(name=f"{name} de la Manche", commune=territory("50502"))
+    twin = OrganisationFactory(name=name, territories=[territory("50")])
+    assert found(manche) == {name: "name_departement", saint_lo.name: "name_departement"}  # the twin, Saint-Lô
+    assert found(twin)[name] == "name_departement"
+    assert orne.pk not in {d.organisation.pk for d in likely_duplicates(manche)}
+
+
+@pytest.mark.django_db
+def test_many_at_once_agrees_with_one_by_one_without_communes(directory):
+    made = [
+        OrganisationFactory(name=URAF_FILE_NAME, territories=[territory("region-28")]),
+        OrganisationFactory(name=URAF_FILE_NAME + " (antenne)", territories=[territory("14")]),
+        OrganisationFactory(name="Union régionale des associations familiales de Normandie", commune=territory("61001")),
+        OrganisationFactory(name="Union régionale des associations familiales", territories=[territory("50502")]),
+    ]
+    many = likely_duplicates_many(made)
+    for organisation in made:
+        one = likely_duplicates(organisation)
+        assert [(d.organisation.pk, d.reason, round(d.score, 4)) for d in many[organisation.pk]] == [
+            (d.organisation.pk, d.reason, round(d.score, 4)) for d in one
+        ], organisation.name
+    assert {d.reason for d in many[made[0].pk]} == {"name_region"}

@@ -253,6 +253,47 @@ def test_duplicates_are_warned_and_a_same_siret_is_an_error(directory):
 
 
 @pytest.mark.django_db
+def test_in_a_mixed_file_the_duplicate_warns_on_the_line_that_creates_it(directory):
+    """Line 2 updates an organisation that is there, line 3 creates its near twin: the
+    warning is on line 3, not on line 2; between two new lines, on the later one."""
+    caen = Territory.objects.get(kind="commune", code="14118")
+    OrganisationFactory(name="Association des Jardins Familiaux de Caen", slug="ajf-caen", commune=caen)
+    content = csv_file(
+        [
+            row(nom="Association des Jardins Familiaux de Caen", slug="ajf-caen", commune="14118", sigle="AJFC"),
+            row(nom="Association des Jardins Familiaux Caen", commune="14118"),
+            row(nom="Épicerie solidaire du Bessin", commune="Bayeux"),
+            row(nom="Epicerie solidaire Bessin", commune="Bayeux"),
+        ]
+    )
+    report = run_import("mixte.csv", content, dry_run=True)
+    update, create, first_new, second_new = report.sheets[0].lines
+    assert (update.status, create.status, first_new.status) == ("update", "new", "new"), report.as_text()
+    assert update.warnings == [], report.as_text()
+    assert len(create.warnings) == 1 and "Association des Jardins Familiaux de Caen" in create.warnings[0]
+    assert first_new.warnings == []
+    assert second_new.warnings == [
+        "Doublon possible : « Épicerie solidaire du Bessin » (Bayeux) — nom très proche, même commune, "
+        "ressemblance 72 % (ligne 4 du fichier)."
+    ], report.as_text()
+
+
+@pytest.mark.django_db
+def test_a_region_wide_line_finds_the_region_wide_organisation(directory):
+    """The directory's URAF covers the region and has no commune: a line for it, spelt
+    « … de Normandie » and covering the region, is warned of it."""
+    header = ["nom", "territoires couverts"]
+    content = csv_file([["Union régionale des associations familiales de Normandie", "Normandie"]], header=header)
+    report = run_import("uraf.csv", content, dry_run=True)
+    (line,) = report.sheets[0].lines
+    assert line.status == "new", report.as_text()
+    assert line.warnings == [
+        "Doublon possible : « Union Régionale des Associations Familiales » — nom très proche, même région, "
+        "ressemblance 78 %."
+    ], report.as_text()
+
+
+@pytest.mark.django_db
 def test_unknown_columns_and_unreadable_files_are_refused_in_french(directory):
     report = run_import("a.csv", csv_file([["x"]], header=["nom de famille"]), dry_run=True)
     assert report.has_errors and "Colonne inconnue « nom de famille »" in report.sheets[0].errors[0][1]

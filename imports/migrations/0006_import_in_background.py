@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('imports', '0004_french_order_bytewise'),
+        ('imports', '0005_duplicate_pair_name_region'),
     ]
 
     operations = [
