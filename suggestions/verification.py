@@ -23,11 +23,12 @@ from jobs import mail
 from .models import Kind, Suggestion
 
 SALT = "suggestions.verification"
-NEW_LINK = (
-    "Pour en recevoir un nouveau, écrivez à la CRESS (page « Contact » du site) en indiquant le nom de "
-    "votre organisation."
-)
-USED = "Ce lien a déjà servi : la fiche a été confirmée ou modifiée depuis son envoi. " + NEW_LINK
+
+
+def new_link():
+    """How to get a new link, in French."""
+    where = settings.DIRECTORY_CONTACT_EMAIL or "la page « Contact », en bas de chaque page"
+    return f"Pour en recevoir un nouveau, écrivez à la CRESS ({where}) en indiquant le nom de votre organisation."
 
 
 def version(organisation):
@@ -52,7 +53,7 @@ def read(token):
             token, max_age=settings.DIRECTORY_VERIFICATION_DAYS * 86400
         )
     except signing.SignatureExpired:
-        return None, f"Ce lien a expiré : il était valable {settings.DIRECTORY_VERIFICATION_DAYS} jours. " + NEW_LINK
+        return None, f"Ce lien a expiré : il était valable {settings.DIRECTORY_VERIFICATION_DAYS} jours. " + new_link()
     except signing.BadSignature:
         return None, "Ce lien n'est pas valide : il a peut-être été mal copié."
     # Links sent before versions were signed carry the id alone: valid until they expire.
@@ -61,7 +62,7 @@ def read(token):
     if organisation is None:
         return None, "Cette fiche n'est plus publiée."
     if signed_version and signed_version != version(organisation):
-        return None, USED
+        return None, "Ce lien a déjà servi : la fiche a été confirmée ou modifiée depuis son envoi. " + new_link()
     return organisation, None
 
 

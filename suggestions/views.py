@@ -2,6 +2,7 @@
 (``/referencer/``), confirm one's listing or bring it up to date from a signed link
 (``/verifier/<jeton>/``, ``/verifier/<jeton>/modifier/``)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -118,4 +119,4 @@ def update(request, token):
 
 
 def update_sent(request):
-    return render(request, "suggestions/update_sent.html")
+    return render(request, "suggestions/update_sent.html", {"contact_email": settings.DIRECTORY_CONTACT_EMAIL})

@@ -28,7 +28,7 @@ def form_values(page):
     """What the form holds, as a browser would send it back (the spam-free form of a link)."""
     form = page.context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         data[name] = "" if value is None else value
     return data
