@@ -54,6 +54,7 @@ FIELDSETS = {
 @admin.register(Suggestion)
 class SuggestionAdmin(StaffAdmin, admin.ModelAdmin):
     gender = "f"
+    change_title = "Modérer la contribution"
     # Accepting or rejecting is what this screen is for: it has no « Enregistrer » row.
     save_on_top = False
     list_display = ["__str__", "kind", "state", "received", "sender_email"]

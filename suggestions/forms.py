@@ -182,9 +182,12 @@ class OrganisationUpdateForm(forms.ModelForm):
                               required=False)  # fmt: skip
     description = forms.CharField(label="Présentation", widget=forms.Textarea(attrs={"rows": 6}), max_length=4000,
                                   required=False)  # fmt: skip
+    # A text input that asks for an address (the site's form styles are those of text inputs).
     website = forms.URLField(label="Site web", max_length=200, required=False, assume_scheme="https",
+                             widget=forms.TextInput(attrs={"inputmode": "url", "autocomplete": "url"}),
                              help_text="Par exemple « https://www.exemple.fr ».")  # fmt: skip
     commune = forms.CharField(label="Commune", max_length=120, required=False,
+                              widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
                               help_text="Son nom ; le code postal ci-dessus départage les communes de même nom.")  # fmt: skip
     opening_hours = forms.CharField(label="Horaires d'accueil", widget=forms.Textarea(attrs={"rows": 3}),
                                     max_length=500, required=False,
@@ -207,6 +210,14 @@ class OrganisationUpdateForm(forms.ModelForm):
             "email": "E-mail de l'organisation",
         }
         help_texts = {"street_address": "Par exemple « 12 rue des Lilas, bâtiment B »."}
+        # What each field is, for browsers and assistive technologies (WCAG 1.3.5).
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "street_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "postcode": forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
