@@ -217,3 +217,27 @@ def test_one_refusal_reason(reported, editor_client, django_capture_on_commit_ca
     assert "La source dit l'inverse." in mail.outbox[-1].body
     html = editor_client.get(change_url(reported)).content.decode()
     assert "<textarea" not in html and html.count("La source dit l&#x27;inverse.") == 1
+
+
+@pytest.mark.django_db
+def test_a_correction_of_a_programme_is_accepted_by_the_programme_s_save(
+    directory, client, editor_client, django_capture_on_commit_callbacks
+):
+    """The same hook serves every content form (common.admin.change_form_saving): here the
+    programme's, with its inlines."""
+    from actions.models import Programme
+
+    programme = Programme.objects.get(slug="uraf-enquete-perte-d-autonomie")
+    page = f"/actions/programmes/{programme.slug}/signaler/"
+    assert client.post(page, correction(), REMOTE_ADDR="10.9.1.3").status_code == 302
+    suggestion = Suggestion.objects.get(programme=programme)
+    url = reverse("admin:actions_programme_change", args=[programme.pk])
+    data = form_data(editor_client.get(url, {"contribution": suggestion.pk}))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_client.post(f"{url}?contribution={suggestion.pk}", data).status_code == 302
+    suggestion.refresh_from_db()
+    assert suggestion.state == State.ACCEPTED
+    assert programme.history.first().history_change_reason == f"Contribution n° {suggestion.pk} (erreur signalée)"
+    assert [m.to for m in mail.outbox] == [["lectrice@example.org"]]
+    assert programme.get_absolute_url() in mail.outbox[0].body
