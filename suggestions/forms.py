@@ -213,7 +213,7 @@ class OrganisationUpdateForm(forms.ModelForm):
         # What each field is, for browsers and assistive technologies (WCAG 1.3.5).
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "organization"}),
-            "street_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "street_address": forms.TextInput(attrs={"autocomplete": "address-line1"}),
             "postcode": forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),

@@ -17,7 +17,7 @@ from suggestions.models import Kind, State, Suggestion
 from territories.models import Territory
 from tests.factories import OrganisationFactory
 
-from .conftest import run_axe
+from .conftest import run_axe, vnu_errors
 from .test_journeys import NO_OVERFLOW_JS, csp_violations, log_in_as_editor, no_tiles
 
 SHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots" / "issue-20"
@@ -88,7 +88,9 @@ def test_a_moderator_accepts_a_correction_and_the_email_leaves_after_the_save(si
     assert violations == []
 
 
-def test_an_organisation_updates_its_phone_and_a_moderator_accepts_it(site, page, audit_page, axe_source):
+def test_an_organisation_updates_its_phone_and_a_moderator_accepts_it(
+    site, page, audit_page, axe_source, vnu_jar, tmp_path
+):
     violations = csp_violations(page)
     no_tiles(page)
     record = epicerie()
@@ -108,6 +110,10 @@ def test_an_organisation_updates_its_phone_and_a_moderator_accepts_it(site, page
         audit_page.goto(page.url)
         assert run_axe(audit_page, axe_source)["violations"] == []
         assert audit_page.evaluate(NO_OVERFLOW_JS)
+    source = tmp_path / "organisation-update.html"
+    source.write_text(page.content(), encoding="utf-8")
+    errors = vnu_errors(vnu_jar, [source])
+    assert errors == [], [(error["lastLine"], error["message"]) for error in errors]
     page.get_by_role("button", name="Envoyer les modifications à la CRESS").click()
     expect(page.locator("h1")).to_have_text("Merci, vos modifications sont arrivées")
     record.refresh_from_db()
