@@ -5,6 +5,7 @@ without an account (spam defences, moderation, e-mails), and trust how fresh it 
 
 import io
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
@@ -415,6 +416,10 @@ def test_verification_requests_go_to_organisations_due(directory, django_capture
         call_command("send_verification_requests", stdout=io.StringIO())
     assert [m.to for m in mail.outbox] == [["due@example.org"]]
     assert "/verifier/" in mail.outbox[0].body and due.name in mail.outbox[0].body
+    link = next(word for word in mail.outbox[0].body.split() if "/verifier/" in word)
+    assert Client().get(urlsplit(link).path).status_code == 200, (
+        "the link works when it arrives (noting that it was sent changes no version)"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_verification_requests", stdout=io.StringIO())
     assert len(mail.outbox) == 1, "not asked again while the link is valid"
