@@ -12,15 +12,17 @@ The record's own change form lists its contributions (``contribution_context``),
 history names them (« Contribution n° 12 »)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 
+from actors.models import Organisation
 from common.admin import DashboardItem, StaffAdmin, short_date
 
-from . import moderation, updates
+from . import moderation, updates, verification
 from .models import Kind, State, Suggestion
 
 
@@ -73,7 +75,7 @@ class SuggestionAdmin(StaffAdmin, admin.ModelAdmin):
         if obj.state == State.REJECTED:
             outcome.append("rejection_reason")
         if obj.kind == Kind.LISTING and obj.created_organisation_id:
-            outcome.append("created_record")
+            outcome += ["created_record", "online_notice_sent_at"]
         if obj.kind != Kind.LISTING and obj.state == State.ACCEPTED:
             outcome.append("record_history")
         shown = [HEAD, *FIELDSETS[obj.kind]]
@@ -131,6 +133,8 @@ class SuggestionAdmin(StaffAdmin, admin.ModelAdmin):
                  name="suggestions_suggestion_accept"),
             path("<int:pk>/refuser/", self.admin_site.admin_view(self.reject),
                  name="suggestions_suggestion_reject"),
+            path("lien-organisation/<int:pk>/", self.admin_site.admin_view(self.send_link),
+                 name="suggestions_send_link"),
             *super().get_urls(),
         ]  # fmt: skip
 
@@ -181,6 +185,19 @@ class SuggestionAdmin(StaffAdmin, admin.ModelAdmin):
         messages.error(request, "Indiquez le motif du refus.")
         return redirect("admin:suggestions_suggestion_change", pk)
 
+    def send_link(self, request, pk):
+        """A new signed link for an organisation that asked for one (its last link has
+        served or expired), from its change form."""
+        organisation = get_object_or_404(Organisation, pk=pk)
+        if request.method != "POST" or not self.has_change_permission(request):
+            raise PermissionDenied
+        if verification.can_receive_link(organisation):
+            verification.send_link(organisation)
+            messages.success(request, f"Un nouveau lien de vérification et de mise à jour part à {organisation.email}.")
+        else:
+            messages.error(request, "Seule une fiche d'acteur publiée, avec un e-mail, peut recevoir un lien.")
+        return redirect(admin_url(organisation))
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         suggestion = self.get_object(request, object_id)
         extra = {}
@@ -214,12 +231,19 @@ def contribution_context(request, object_id, model):
     """On a record's change form: the pending correction an editor is applying
     (``?contribution=<id>``), shown above the form, and the record's contributions."""
     if model._meta.model_name not in ("organisation", "programme", "action") or not str(object_id).isdigit():
-        return {"contribution": None, "record_contributions": []}
-    record = model._default_manager.filter(pk=object_id).only("pk").first()
+        return {"contribution": None, "record_contributions": [], "update_link_url": "", "link_days": 0}
+    shown = ("pk", "kind", "status", "email") if model is Organisation else ("pk",)
+    record = model._default_manager.filter(pk=object_id).only(*shown).first()
     about = list(Suggestion.objects.about(record).select_related("created_organisation")) if record else []
+    may_send = (
+        isinstance(record, Organisation) and verification.can_receive_link(record)
+        and request.user.has_perm("suggestions.change_suggestion")
+    )  # fmt: skip
     return {
         "contribution": moderation.pending_correction(request, record) if record else None,
         "record_contributions": about,
+        "update_link_url": reverse("admin:suggestions_send_link", args=[record.pk]) if may_send else "",
+        "link_days": settings.DIRECTORY_VERIFICATION_DAYS,
     }
 
 

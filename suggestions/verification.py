@@ -86,23 +86,31 @@ def due():
     )
 
 
+def send_link(organisation):
+    """E-mails ``organisation`` its link (after the commit), and notes the date."""
+    mail.send(
+        "Votre fiche dans l'annuaire de l'ESS : est-elle toujours exacte ?",
+        f"Bonjour,\n\nVotre organisation, « {organisation.name} », figure dans l'{settings.DIRECTORY_SITE_NAME[0].lower()}"
+        f"{settings.DIRECTORY_SITE_NAME[1:]} publié par la CRESS. Merci de vérifier sa fiche en suivant ce lien (valable "
+        f"{settings.DIRECTORY_VERIFICATION_DAYS} jours) :\n\n{link(organisation)}\n\nUn bouton permet de "
+        "confirmer qu'elle est toujours exacte ; un formulaire, déjà rempli avec la fiche, de la mettre à jour "
+        "(l'équipe de la CRESS relit vos modifications avant de les publier). Pas besoin de compte.\n\n"
+        "L'équipe de la CRESS",
+        [organisation.email],
+    )
+    # A date that nobody edits, so no history record and no « modifié le ».
+    Organisation.objects.filter(pk=organisation.pk).update(verification_requested_at=timezone.localdate())
+
+
+def can_receive_link(organisation):
+    return organisation.is_actor and organisation.is_published and bool(organisation.email)
+
+
 def send_requests(dry_run=False):
     """E-mails each organisation due a link; returns the names of those written to."""
     names = []
     for organisation in due().iterator():
         names.append(organisation.name)
-        if dry_run:
-            continue
-        mail.send(
-            "Votre fiche dans l'annuaire de l'ESS : est-elle toujours exacte ?",
-            f"Bonjour,\n\nVotre organisation, « {organisation.name} », figure dans l'{settings.DIRECTORY_SITE_NAME[0].lower()}"
-            f"{settings.DIRECTORY_SITE_NAME[1:]} publié par la CRESS. Merci de vérifier sa fiche en suivant ce lien (valable "
-            f"{settings.DIRECTORY_VERIFICATION_DAYS} jours) :\n\n{link(organisation)}\n\nUn bouton permet de "
-            "confirmer qu'elle est toujours exacte ; un formulaire, déjà rempli avec la fiche, de la mettre à jour "
-            "(l'équipe de la CRESS relit vos modifications avant de les publier). Pas besoin de compte.\n\n"
-            "L'équipe de la CRESS",
-            [organisation.email],
-        )
-        # A date that nobody edits, so no history record and no « modifié le ».
-        Organisation.objects.filter(pk=organisation.pk).update(verification_requested_at=timezone.localdate())
+        if not dry_run:
+            send_link(organisation)
     return names

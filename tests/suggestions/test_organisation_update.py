@@ -2,6 +2,8 @@
 public fields; what it changes arrives in moderation as a proposal, old → new, that staff
 apply whole or field by field in one save; the link expires and works once per change."""
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -173,3 +175,27 @@ def test_the_link_expires(epicerie, client, settings):
         sent = client.post(url, {"name": "Autre nom"})
     assert page.status_code == 400 and "Ce lien a expiré" in page.content.decode()
     assert sent.status_code == 400 and not Suggestion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_staff_send_a_new_link_from_the_record(epicerie, client, editor_client, django_capture_on_commit_callbacks):
+    """« Écrivez à la CRESS » for a new link: staff send it from the record's form."""
+    used = update_url(epicerie)
+    assert client.post(used, {**form_values(client.get(used)), "acronym": "ESO"}).status_code == 302
+    record_url = reverse("admin:actors_organisation_change", args=[epicerie.pk])
+    send = reverse("admin:suggestions_send_link", args=[epicerie.pk])
+    assert f'action="{send}"' in editor_client.get(record_url).content.decode()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_client.post(send)["Location"] == record_url
+    [sent] = mail.outbox
+    assert sent.to == ["contact@epicerie.example"]
+    fresh = next(word for word in sent.body.split() if "/verifier/" in word)
+    assert client.get(urlsplit(fresh).path).status_code == 200, "the new link works"
+    partner = Organisation.objects.partners().first()
+    no_link = reverse("admin:suggestions_send_link", args=[partner.pk])
+    assert no_link not in editor_client.get(
+        reverse("admin:actors_organisation_change", args=[partner.pk])
+    ).content.decode()
+    assert editor_client.post(no_link).status_code == 302
+    assert len(mail.outbox) == 1, "a partner gets no link"
