@@ -19,6 +19,7 @@ from common.admin import (
     StaffAdmin,
     document_search,
     short_date,
+    status_changed,
 )
 from common.collation import FrenchKey
 from common.search import DOCUMENT_FIELDS
@@ -83,6 +84,8 @@ class PublishableAdmin(ConcurrencyGuard, HistoryAdmin):
         # The update tells the request's unit of work what it wrote (``ChangesQuerySet``).
         model.objects.filter(pk__in=[obj.pk for obj in objects]).update(status=status, updated_at=now)
         history.record_many(model, objects, f"Action groupée : {verb}", user=request.user, date=now)
+        for hook in status_changed:  # e.g. a published listing request's requester is told
+            hook(request, model, objects, status)
         self.message_user(request, f"{len(objects)} élément(s) {verb}.", messages.SUCCESS)
 
     @admin.action(description="Publier la sélection", permissions=["change"])

@@ -54,8 +54,17 @@ SEEN_VERSION = "version_ouverte"
 
 
 # Apps above the content apps add to every content change form (``suggestions`` shows the
-# contribution an editor is applying): functions (request, object_id) -> dict of context.
+# contribution an editor is applying): functions (request, object_id, model) -> dict of context.
 change_form_context = []
+
+# …and act on its save (``suggestions`` accepts the contribution an editor applied, tells a
+# requester their record is published): functions (request, obj, form, change), called
+# before the object is saved, in the transaction of the save.
+change_form_saving = []
+
+# …and on a bulk change of status (« Publier la sélection »): functions (request, model,
+# objects, status), called after it, in its transaction.
+status_changed = []
 
 # What waits for staff, shown at the top of the admin home (templates/admin/index.html):
 # functions (request) -> a list of ``DashboardItem`` (the apps register theirs in ready()).
@@ -567,8 +576,13 @@ class HistoryAdmin(StaffAdmin, SimpleHistoryAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra = {}
         for provide in change_form_context:
-            extra.update(provide(request, object_id))
+            extra.update(provide(request, object_id, self.model))
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def save_model(self, request, obj, form, change):
+        for hook in change_form_saving:
+            hook(request, obj, form, change)
+        super().save_model(request, obj, form, change)
 
     def revert_disabled(self, request, obj=None):
         return not is_administrator(request.user) or super().revert_disabled(request, obj)

@@ -18,5 +18,7 @@ urlpatterns = [
     path("actions/<slug:slug>/signaler/", views.report, {"kind": "action"}, name="report-action"),
     path("referencer/", views.listing, name="listing"),
     path("merci/", views.thanks, name="thanks"),
+    path("verifier/modifications-envoyees/", views.update_sent, name="update-sent"),
     path("verifier/<str:token>/", views.verify, name="verify"),
+    path("verifier/<str:token>/modifier/", views.update, name="update"),
 ]

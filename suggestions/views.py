@@ -1,9 +1,10 @@
 """Public forms: report a mistake on a page (``<page>/signaler/``), ask to be listed
-(``/referencer/``), confirm one's listing from a signed link (``/verifier/<jeton>/``)."""
+(``/referencer/``), confirm one's listing or bring it up to date from a signed link
+(``/verifier/<jeton>/``, ``/verifier/<jeton>/modifier/``)."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.mail import mail_managers, send_mail
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,23 +15,15 @@ from actors.models import Organisation
 from common.client import client_address
 
 from . import verification
-from .forms import CorrectionForm, ListingForm
-from .models import Kind
+from .forms import CorrectionForm, ListingForm, OrganisationUpdateForm
+from .models import Kind, Suggestion
+from .moderation import notify_staff
 
 TARGETS = {
     "acteur": (Organisation, lambda: Organisation.objects.actors().published(), "organisation"),
     "programme": (Programme, lambda: Programme.objects.published(), "programme"),
     "action": (Action, lambda: Action.objects.published(), "action"),
 }
-
-
-def notify_staff(suggestion):
-    """E-mail to the moderators (settings.MANAGERS): a contribution waits."""
-    url = reverse("admin:suggestions_suggestion_change", args=[suggestion.pk])
-    mail_managers(
-        f"Contribution à modérer : {suggestion}",
-        f"Une contribution attend une modération :\n\n{suggestion}\n\n{settings.DIRECTORY_SITE_URL}{url}\n",
-    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -88,20 +81,42 @@ def verify(request, token):
         )
         return redirect(organisation.get_absolute_url())
     return render(
-        request, "suggestions/verify.html", {"organisation": organisation, "today": timezone.localdate()}
+        request,
+        "suggestions/verify.html",
+        {"organisation": organisation, "today": timezone.localdate(), "token": token},
     )
 
 
-def outcome_email(suggestion):
-    """Tells the sender, when they left an e-mail, what became of their contribution."""
-    if not suggestion.sender_email:
-        return
-    if suggestion.state == "acceptee":
-        body = (
-            "Merci : votre contribution a été acceptée par l'équipe de la CRESS. La fiche a été mise à jour."
-        )
-    else:
-        body = "Votre contribution n'a pas été retenue par l'équipe de la CRESS."
-        if suggestion.rejection_reason:
-            body += f"\n\nMotif : {suggestion.rejection_reason}"
-    send_mail(f"Votre contribution à l'annuaire : {suggestion}", body, None, [suggestion.sender_email])
+@require_http_methods(["GET", "POST"])
+def update(request, token):
+    """The organisation's record in a form, filled in with its public fields; what it
+    changes reaches moderation as a proposal, field by field (old → new), and the link
+    has then served (``verification.read``)."""
+    organisation, problem = verification.read(token)
+    if organisation is None:
+        return render(request, "suggestions/verify_invalid.html", {"problem": problem}, status=400)
+    form = OrganisationUpdateForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes
+        if not changes:
+            form.add_error(None, "Vous n'avez rien modifié. Si tout est exact, revenez à la page précédente et "
+                                 "confirmez-le avec le bouton « Ces informations sont toujours exactes ».")  # fmt: skip
+        else:
+            with transaction.atomic():
+                suggestion = Suggestion.objects.create(
+                    kind=Kind.UPDATE, organisation_id=organisation.pk, proposal=changes,
+                    sender_email=form.cleaned_data["sender_email"] or form.original["email"],
+                )  # fmt: skip
+                notify_staff(suggestion)
+            return redirect("suggestions:update-sent")
+    return render(
+        request,
+        "suggestions/update.html",
+        # The name it had: the form writes what is typed into the record it checks (never saved).
+        {"form": form, "organisation": organisation, "name": form.original["name"], "token": token},
+        status=400 if form.errors else 200,
+    )
+
+
+def update_sent(request):
+    return render(request, "suggestions/update_sent.html", {"contact_email": settings.DIRECTORY_CONTACT_EMAIL})

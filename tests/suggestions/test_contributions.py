@@ -5,6 +5,7 @@ without an account (spam defences, moderation, e-mails), and trust how fresh it 
 
 import io
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
@@ -266,10 +267,11 @@ def test_commune_suggestions_for_the_autocomplete(directory, client):
 
 @pytest.mark.django_db
 def test_a_correction_from_an_anonymous_visitor_to_a_published_change(
-    directory, client, editor_client, settings
+    directory, client, editor_client, settings, django_capture_on_commit_callbacks
 ):
     settings.MANAGERS = [("Modération", "moderation@cress.example")]
-    response = client.post("/acteurs/uraf/signaler/", correction(), REMOTE_ADDR="10.9.0.1")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/acteurs/uraf/signaler/", correction(), REMOTE_ADDR="10.9.0.1")
     assert response.status_code == 302
     suggestion = Suggestion.objects.get()
     assert (suggestion.kind, suggestion.state, suggestion.organisation.slug) == (
@@ -284,16 +286,19 @@ def test_a_correction_from_an_anonymous_visitor_to_a_published_change(
 
     home = editor_client.get(reverse("admin:index")).content.decode()
     assert "À modérer" in home and "1 contribution en attente" in home
-    accepted = editor_client.post(reverse("admin:suggestions_suggestion_accept", args=[suggestion.pk]))
-    assert accepted.status_code == 302 and f"contribution={suggestion.pk}" in accepted["Location"]
-    form_page = editor_client.get(accepted["Location"]).content.decode()
+    change = editor_client.get(reverse("admin:suggestions_suggestion_change", args=[suggestion.pk]))
+    opened = change.content.decode()
+    url = reverse("admin:actors_organisation_change", args=[suggestion.organisation.pk])
+    assert f'action="{url}"' in opened and f'name="contribution" value="{suggestion.pk}"' in opened
+    form_page = editor_client.get(url, {"contribution": suggestion.pk}).content.decode()
     assert "Nouveau nom : URAF Normandie." in form_page and "Contribution à reporter" in form_page
 
     from tests.cress.test_history import form_data
 
-    data = form_data(editor_client.get(accepted["Location"]))
+    data = form_data(editor_client.get(url, {"contribution": suggestion.pk}))
     data["name"] = "URAF Normandie"
-    assert editor_client.post(accepted["Location"], data).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_client.post(f"{url}?contribution={suggestion.pk}", data).status_code == 302
     assert "URAF Normandie" in client.get("/acteurs/uraf/").content.decode()
     assert mail.outbox[-1].to == ["lectrice@example.org"] and "acceptée" in mail.outbox[-1].body
 
@@ -311,6 +316,7 @@ def test_reporting_is_offered_on_every_actor_programme_and_action(directory, cli
 
 @pytest.mark.django_db
 def test_a_listing_request_becomes_a_draft_actor(directory, client, editor_client):
+    """(What the draft carries, and the e-mails: tests/suggestions/test_moderation.py.)"""
     data = {"name": "Recyclerie du Bessin", "identifier": "732 829 320", "street_address": "3 rue du Port",
             "postcode": "14400", "commune_name": "Bayeux", "contact_email": "contact@recyclerie.example",
             "contact_phone": "", "sectors": [], "territories_text": "Bessin", "description": "Réemploi et emploi.",
@@ -325,11 +331,12 @@ def test_a_listing_request_becomes_a_draft_actor(directory, client, editor_clien
 
 
 @pytest.mark.django_db
-def test_a_rejection_tells_the_sender_why(directory, client, editor_client):
+def test_a_rejection_tells_the_sender_why(directory, client, editor_client, django_capture_on_commit_callbacks):
     client.post("/acteurs/uraf/signaler/", correction(), REMOTE_ADDR="10.9.0.4")
     suggestion = Suggestion.objects.get()
-    editor_client.post(reverse("admin:suggestions_suggestion_reject", args=[suggestion.pk]),
-                       {"reason": "La source dit bien l'inverse."})  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        editor_client.post(reverse("admin:suggestions_suggestion_reject", args=[suggestion.pk]),
+                           {"reason": "La source dit bien l'inverse."})  # fmt: skip
     suggestion.refresh_from_db()
     assert suggestion.state == State.REJECTED
     assert "La source dit bien l'inverse." in mail.outbox[-1].body
@@ -383,6 +390,9 @@ def test_the_verification_link(directory, client, settings):
     assert uraf.verified_at is not None
     assert uraf.history.first().history_change_reason == "Confirmée par l'organisation (lien de vérification)"
     assert "Informations vérifiées le" in client.get("/acteurs/uraf/").content.decode()
+    used = client.get(f"/verifier/{token}/")
+    assert used.status_code == 400 and "Ce lien a déjà servi" in used.content.decode(), "once per change"
+    token = verification.make_token(uraf)  # a new link, for the checks below
 
     tampered = client.get(f"/verifier/{token[:-2]}xx/")
     assert tampered.status_code == 400 and "pas valide" in tampered.content.decode()
@@ -395,17 +405,23 @@ def test_the_verification_link(directory, client, settings):
 
 
 @pytest.mark.django_db
-def test_verification_requests_go_to_organisations_due(directory):
+def test_verification_requests_go_to_organisations_due(directory, django_capture_on_commit_callbacks):
     due = OrganisationFactory(email="due@example.org")
     OrganisationFactory(email="fresh@example.org", verified_at=__import__("datetime").date.today())
     preview = io.StringIO()
     call_command("send_verification_requests", "--dry-run", stdout=preview)
     assert due.name in preview.getvalue() and "1 demande(s) de vérification à envoyer" in preview.getvalue()
     assert mail.outbox == []
-    call_command("send_verification_requests", stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_verification_requests", stdout=io.StringIO())
     assert [m.to for m in mail.outbox] == [["due@example.org"]]
     assert "/verifier/" in mail.outbox[0].body and due.name in mail.outbox[0].body
-    call_command("send_verification_requests", stdout=io.StringIO())
+    link = next(word for word in mail.outbox[0].body.split() if "/verifier/" in word)
+    assert Client().get(urlsplit(link).path).status_code == 200, (
+        "the link works when it arrives (noting that it was sent changes no version)"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_verification_requests", stdout=io.StringIO())
     assert len(mail.outbox) == 1, "not asked again while the link is valid"
 
 
