@@ -8,7 +8,7 @@ class SuggestionsConfig(AppConfig):
     def ready(self):
         from common.admin import change_form_context, change_form_saving, staff_dashboard, status_changed
 
-        from . import links, moderation
+        from . import jobs, links, moderation  # noqa: F401  (jobs: the background kinds)
         from .admin import contribution_context, pending_contributions
 
         change_form_context.append(contribution_context)

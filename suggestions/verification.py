@@ -106,11 +106,18 @@ def can_receive_link(organisation):
     return organisation.is_actor and organisation.is_published and bool(organisation.email)
 
 
-def send_requests(dry_run=False):
-    """E-mails each organisation due a link; returns the names of those written to."""
+def send_requests(dry_run=False, progress=None):
+    """E-mails each organisation due a link (each e-mail queued for the background worker,
+    jobs/mail.py); returns the names of those written to. ``progress`` (a background
+    job's) hears of each one."""
     names = []
-    for organisation in due().iterator():
+    todo = due()
+    if progress is not None:
+        progress.begin("Liens de vérification envoyés", total=todo.count())
+    for organisation in todo.iterator():
         names.append(organisation.name)
         if not dry_run:
             send_link(organisation)
+        if progress is not None:
+            progress.advance()
     return names

@@ -517,3 +517,17 @@ def test_the_map_data_are_compressed_for_those_who_accept_it(placed, client):
     assert json.loads(gzip.decompress(packed.content)) == plain.json()
     page = client.get("/acteurs/", HTTP_ACCEPT_ENCODING="gzip")
     assert "Content-Encoding" not in page, "HTML is left to the proxy (BREACH)"
+
+
+@pytest.mark.django_db
+def test_verification_requests_in_the_background_from_the_admin(directory, editor_client,
+                                                                django_capture_on_commit_callbacks):  # fmt: skip
+    from jobs.models import Job
+
+    due = OrganisationFactory(email="due@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(reverse("admin:jobs_job_launch"), {"kind": "verification"})
+    job = Job.objects.get()
+    assert response["Location"] == reverse("admin:jobs_job_change", args=[job.pk])
+    assert job.state == Job.State.DONE and job.done == job.total == 1 and "1 lien(s)" in job.summary
+    assert [m.to for m in mail.outbox] == [["due@example.org"]] and due.name in mail.outbox[0].body
