@@ -114,12 +114,23 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Outside the page cache: it stores plain answers, compressed on the way out.
-    "common.compression.ApiGZipMiddleware",
+    # --- HTTP for the open data (issue 21) ---------------------------------------------
+    # Brotli or gzip for data answers (API, CSV, sitemaps, feed), never for HTML. Outside
+    # the page cache (it stores plain answers) and above everything that reads the body.
+    "common.compression.CompressionMiddleware",
+    # Cross-origin reading of the API and the CSV exports (any origin, GET/HEAD/OPTIONS,
+    # no credentials); answers preflights before anything else runs.
+    "common.cors.OpenDataCORSMiddleware",
+    # --- end of the open-data block -----------------------------------------------------
     # Above the page cache: what must be on every answer, served from the cache or not.
     "common.security.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # ETag of every buffered answer, 304 on If-None-Match / If-Modified-Since.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Cache-Control on every answer, an ETag for the streamed CSV, Vary: Accept on the API
+    # (common/http_cache.py): below ConditionalGet (its 304 copies them), above the page
+    # cache (cached answers get them too).
+    "common.http_cache.CachingHeadersMiddleware",
     # Anonymous visitors' public pages, from the shared cache (common/cache.py).
     "common.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -335,6 +346,9 @@ DIRECTORY_PAGE_SIZE = 20
 DIRECTORY_PAGE_CACHE = True
 # The site's own address, for links in e-mails (verification, moderation).
 DIRECTORY_SITE_URL = os.environ.get("DIRECTORY_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long a re-user's cache may keep an open-data answer (API, CSV, feed, sitemaps) before
+# revalidating it (common/http_cache.py); HTML pages are revalidated on every visit.
+DIRECTORY_OPEN_DATA_MAX_AGE = int(os.environ.get("DIRECTORY_OPEN_DATA_MAX_AGE", "300"))
 # Freshness: a published profile is « à revoir » when not verified for this many months;
 # the link sent to an organisation to confirm its listing lasts this many days.
 DIRECTORY_REVERIFY_MONTHS = int(os.environ.get("DIRECTORY_REVERIFY_MONTHS", "12"))
