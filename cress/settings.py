@@ -419,6 +419,34 @@ SPECTACULAR_SETTINGS = {
     f"territoires et secteurs publiés par la {DIRECTORY_CRESS_NAME}.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # What a re-user needs to know before relying on it (Spectral's spectral:oas, run by CI):
+    # the data's licence, whom to ask, where it is served, what each group of addresses is.
+    "LICENSE": {"name": DIRECTORY_DATA_LICENCE_NAME, "url": DIRECTORY_DATA_LICENCE_URL},
+    "CONTACT": {
+        "name": DIRECTORY_CRESS_NAME,
+        "url": f"{DIRECTORY_SITE_URL}/contact/",
+        **({"email": DIRECTORY_CONTACT_EMAIL} if DIRECTORY_CONTACT_EMAIL else {}),
+    },
+    # The site's own address; the document served by the site names the address it was
+    # asked at (common.api.servers_of_the_request).
+    "SERVERS": [{"url": DIRECTORY_SITE_URL, "description": "L'annuaire"}],
+    "TAGS": [
+        {"name": "racine", "description": "Les points d'accès de l'API."},
+        {"name": "acteurs", "description": "Les acteurs de l'ESS publiés, en JSON ou en GeoJSON (la carte)."},
+        {"name": "actions", "description": "Les actions publiées, avec leurs territoires, secteurs et publics."},
+        {"name": "programmes", "description": "Les programmes qui regroupent des actions."},
+        {"name": "organisations", "description": "Les organisations partenaires (organismes publics, réseaux, collectivités)."},
+        {"name": "territoires", "description": "Régions, départements et communes (Code officiel géographique de l'INSEE)."},
+        {"name": "secteurs", "description": "Les secteurs et thèmes."},
+        {
+            "name": "data-inclusion",
+            "description": "Les acteurs et leurs actions au format du schéma data·inclusion v1 (structures, services).",
+        },
+    ],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "common.api.servers_of_the_request",
+    ],
     # GeoJSON's « type » takes three fixed values: one named enum each.
     "ENUM_NAME_OVERRIDES": {
         "TypeGeometrieEnum": ["Point"],
