@@ -405,6 +405,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # A 406 that names the formats served (issue 21).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "common.negotiation.DirectoryContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["common.api_filters.DirectoryFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "common.pagination.DirectoryPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -218,7 +218,7 @@ def test_an_accept_the_api_cannot_serve_is_a_406_in_french_json(directory, clien
     response = client.get(url, HTTP_ACCEPT=accept)
     assert response.status_code == 406
     assert response["Content-Type"] == "application/json"
-    assert "Accept" in response.json()["detail"]
+    assert "Formats servis : application/" in response.json()["detail"]
     assert "Accept" in response["Vary"]
 
 
