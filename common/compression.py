@@ -3,10 +3,10 @@ data rather than pages — the API (JSON, GeoJSON, the OpenAPI document), the CS
 (streamed, compressed as they stream), the sitemaps, the feed, robots.txt. The 2.9 MB CSV
 of every action becomes about 170 KB in brotli (see the README's figures).
 
-HTML is never compressed here: it is left to the TLS proxy, because a page that reflects
-what was typed next to a secret (a form's CSRF token) must not be compressed by the
-application (BREACH). For the same reason, nothing that used the CSRF token and nothing
-of the admin is compressed, whatever its type. The data answers are anonymous and hold no
+HTML is never compressed here, because a page that reflects what was typed next to a
+secret (a form's CSRF token) must not be compressed (BREACH); the TLS proxy may compress
+the pages without a form. For the same reason, nothing that used the CSRF token and
+nothing of the admin is compressed, whatever its type. The data answers are anonymous and hold no
 secret.
 
 Brotli is preferred when the client accepts it (``br`` in ``Accept-Encoding``, quality

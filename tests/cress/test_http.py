@@ -129,8 +129,11 @@ def test_the_streamed_csv_has_a_validator_and_a_304(directory, client, django_ca
     assert etag.startswith('W/"')
     assert client.get("/acteurs/", {"format": "csv", "departement": "14"})["ETag"] == etag
     assert client.get("/acteurs/", {"format": "csv", "departement": "50"})["ETag"] != etag
-    not_modified = client.get("/acteurs/", {"format": "csv", "departement": "14"}, HTTP_IF_NONE_MATCH=etag)
+    not_modified = client.get(
+        "/acteurs/", {"format": "csv", "departement": "14"}, HTTP_IF_NONE_MATCH=etag, HTTP_ORIGIN=ORIGIN
+    )
     assert not_modified.status_code == 304
+    assert not_modified["Access-Control-Allow-Origin"] == "*", "a partner's revalidation is readable too"
     from common import changes
 
     with django_capture_on_commit_callbacks(execute=True):  # an edit, committed
