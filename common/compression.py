@@ -1,7 +1,8 @@
 """Compressed open data: brotli or gzip, as the client prefers, for the answers that are
 data rather than pages — the API (JSON, GeoJSON, the OpenAPI document), the CSV exports
-(streamed, compressed as they stream), the sitemaps, the feed, robots.txt. The 2.9 MB CSV
-of every action becomes about 170 KB in brotli (see the README's figures).
+(streamed, compressed as they stream), the sitemaps, the feed, robots.txt. The CSV of
+10,000 actors, 2.8 MB, becomes 258 KB in gzip and 205 KB in brotli; a sitemap of 625 KB,
+15 KB and 7 KB (README, « Mesures »).
 
 HTML is never compressed here, because a page that reflects what was typed next to a
 secret (a form's CSRF token) must not be compressed (BREACH); the TLS proxy may compress
