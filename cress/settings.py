@@ -127,9 +127,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # ETag of every buffered answer, 304 on If-None-Match / If-Modified-Since.
     "django.middleware.http.ConditionalGetMiddleware",
-    # Cache-Control on every answer, an ETag for the streamed CSV, Vary: Accept on the API
-    # (common/http_cache.py): below ConditionalGet (its 304 copies them), above the page
-    # cache (cached answers get them too).
+    # (Issue 21) Cache-Control on every answer, an ETag for the streamed CSV, Vary: Accept
+    # on the API (common/http_cache.py): below ConditionalGet (its 304 copies them), above
+    # the page cache (cached answers get them too).
     "common.http_cache.CachingHeadersMiddleware",
     # Anonymous visitors' public pages, from the shared cache (common/cache.py).
     "common.cache.PublicPageCacheMiddleware",
