@@ -44,6 +44,45 @@ RETRY_AFTER = {
         "schema": {"type": "integer", "minimum": 0},
     }
 }
+# The HTTP headers of every successful answer (common/http_cache.py, common/cors.py), and
+# the pages of a list (common/pagination.py).
+SUCCESS_HEADERS = {
+    "Cache-Control": {
+        "description": "Durée pendant laquelle un cache peut garder la réponse avant de la revalider.",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+    "ETag": {
+        "description": "Identifiant de cette version de la réponse : renvoyé dans If-None-Match, "
+        "il vaut une réponse 304 tant que rien n'a changé.",
+        "required": True,
+        "schema": {"type": "string"},
+    },
+    "Access-Control-Allow-Origin": {
+        "description": "« * » : lisible depuis une page web de n'importe quel site (sans cookies).",
+        "required": True,
+        "schema": {"type": "string", "enum": ["*"]},
+    },
+}
+LINK = {
+    "Link": {
+        "description": "Les autres pages de la liste (RFC 8288) : first, prev, next, last.",
+        "schema": {"type": "string"},
+    }
+}
+NOT_MODIFIED = {
+    "description": "Non modifiée depuis la version qu'a le client (If-None-Match ou If-Modified-Since) : "
+    "pas de corps, la version en cache reste valable."
+}
+
+
+def servers_of_the_request(result, generator, request, public):
+    """drf-spectacular's post-processing hook: the document served by the site names the
+    address it was asked at (the site behind its proxy), the one written by ``manage.py
+    spectacular`` keeps ``settings.SPECTACULAR_SETTINGS["SERVERS"]``."""
+    if request is not None:
+        result["servers"] = [{"url": request.build_absolute_uri("/").rstrip("/"), "description": "L'annuaire"}]
+    return result
 
 
 class DirectorySchema(AutoSchema):
@@ -70,6 +109,13 @@ class DirectorySchema(AutoSchema):
             if status == 429:
                 response["headers"] = RETRY_AFTER
             operation["responses"].setdefault(str(status), response)
+        success = operation["responses"].get("200")
+        if success is not None:
+            headers = dict(SUCCESS_HEADERS)
+            if self._is_list_view() and self._get_paginator() is not None:
+                headers.update(LINK)
+            success.setdefault("headers", {}).update(headers)
+            operation["responses"].setdefault("304", NOT_MODIFIED)
         return operation
 
 

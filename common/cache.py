@@ -7,7 +7,8 @@ version they were computed for, so an edit makes every older answer unreachable 
 an editor sees their change on the public page immediately, on every worker and machine.
 
 **Page cache.** ``PublicPageCacheMiddleware`` keeps, for anonymous visitors, the last
-GET answer of each public page (HTML, JSON) with the version it was made for. The same
+GET answer of each public page (HTML, JSON) with the version it was made for, and with
+every header its view set (for the API, one answer per ``Accept`` header: JSON, GeoJSON). The same
 version: served as is. An older one: the first request recomputes the page while, until
 it is done, the others get the older answer (one computation per page and version, never
 eight at once after an edit). It never stores an answer that sets a cookie, uses the CSRF
@@ -29,9 +30,13 @@ VERSION_KEY = "contenu:version"
 PAGE_TIMEOUT = 60 * 60
 RECOMPUTE_LOCK_TIMEOUT = 30  # seconds: a recomputation that died frees the page after that
 NEVER_CACHED_PREFIXES = ("/sante/", "/static/")  # and the admin (settings.ADMIN_PATH)
-# A page's own Permissions-Policy (the map's « Autour de moi » asks for geolocation) is
-# part of its answer: replayed with it.
-KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "Link", "Allow", "Retry-After", "Permissions-Policy")
+# Every header the view set is part of its answer and replayed with it (Last-Modified of
+# the feed, Link of the API's pages, X-Robots-Tag of the sitemaps, a page's own
+# Permissions-Policy…), but these: recomputed for each answer, or saying where it came from.
+DROPPED_HEADERS = {"content-length", "x-cache"}
+# Addresses whose answer depends on the Accept header (the API: JSON or GeoJSON, or a 406):
+# the header is part of their key.
+NEGOTIATED_PREFIXES = ("/api/",)
 
 
 def content_version():
@@ -99,6 +104,8 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         version = content_version()
         path = request.get_full_path()
+        if request.path_info.startswith(NEGOTIATED_PREFIXES):
+            path += "\naccept:" + request.META.get("HTTP_ACCEPT", "")
         key = f"page:{request.method}:{digest(path)}"
         stored = cache.get(key)
         if stored is not None:
@@ -108,7 +115,7 @@ class PublicPageCacheMiddleware:
                 return self.replay(stored, "stale")  # another request is recomputing it
         response = self.get_response(request)
         if self.cacheable_response(request, response):
-            headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
+            headers = [(name, value) for name, value in response.items() if name.lower() not in DROPPED_HEADERS]
             cache.set(key, (version, response.status_code, headers, response.content), PAGE_TIMEOUT)
             response["X-Cache"] = "miss"
         elif stored is not None:

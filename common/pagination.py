@@ -5,13 +5,16 @@ size, but a page past the end shows the last page there."""
 from django.conf import settings
 from django.core.paginator import Paginator
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 MAX_PAGE_SIZE = 100
 
 
 class DirectoryPagination(PageNumberPagination):
     """``settings.DIRECTORY_PAGE_SIZE`` a page, ``page_size`` up to 100; a page past the
-    end is a 404 with a JSON body."""
+    end is a 404 with a JSON body. Every page says where the others are in a ``Link``
+    header (RFC 8288: ``first``, ``prev``, ``next``, ``last``), beside ``next`` and
+    ``previous`` in the body."""
 
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
@@ -34,3 +37,21 @@ class DirectoryPagination(PageNumberPagination):
 
         self.django_paginator_class = Known
         return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in self.links())
+        return response
+
+    def links(self):
+        url = self.request.build_absolute_uri()
+        first = remove_query_param(url, self.page_query_param)
+        last_number = self.page.paginator.num_pages
+        last = replace_query_param(url, self.page_query_param, last_number) if last_number > 1 else first
+        links = [("first", first)]
+        if self.page.has_previous():
+            links.append(("prev", self.get_previous_link()))
+        if self.page.has_next():
+            links.append(("next", self.get_next_link()))
+        links.append(("last", last))
+        return links

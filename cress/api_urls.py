@@ -30,6 +30,11 @@ class APIRootView(JSONErrorsMixin, routers.APIRootView):
         return super().get(request, *args, **kwargs)
 
 
+class SchemaView(JSONErrorsMixin, SpectacularAPIView):
+    """The OpenAPI document (YAML, or JSON with ``?format=json``); its errors in JSON, as
+    every other address of the API (a 406 for an Accept it cannot serve)."""
+
+
 class DirectoryRouter(routers.DefaultRouter):
     APIRootView = APIRootView
     # No « .json » twins of the addresses: the format is chosen by ``?format=`` or the
@@ -48,7 +53,7 @@ router.register("secteurs", SectorViewSet, basename="sector")
 app_name = "api"
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path("data-inclusion/structures/", datainclusion.structures, name="di-structures"),
     path("data-inclusion/services/", datainclusion.services, name="di-services"),
     path("", include(router.urls)),

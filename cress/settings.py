@@ -114,12 +114,23 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Outside the page cache: it stores plain answers, compressed on the way out.
-    "common.compression.ApiGZipMiddleware",
+    # --- HTTP for the open data (issue 21) ---------------------------------------------
+    # Brotli or gzip for data answers (API, CSV, sitemaps, feed), never for HTML. Outside
+    # the page cache (it stores plain answers) and above everything that reads the body.
+    "common.compression.CompressionMiddleware",
+    # Cross-origin reading of the API and the CSV exports (any origin, GET/HEAD/OPTIONS,
+    # no credentials); answers preflights before anything else runs.
+    "common.cors.OpenDataCORSMiddleware",
+    # --- end of the open-data block -----------------------------------------------------
     # Above the page cache: what must be on every answer, served from the cache or not.
     "common.security.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # ETag of every buffered answer, 304 on If-None-Match / If-Modified-Since.
     "django.middleware.http.ConditionalGetMiddleware",
+    # (Issue 21) Cache-Control on every answer, an ETag for the streamed CSV, Vary: Accept
+    # on the API (common/http_cache.py): below ConditionalGet (its 304 copies them), above
+    # the page cache (cached answers get them too).
+    "common.http_cache.CachingHeadersMiddleware",
     # Anonymous visitors' public pages, from the shared cache (common/cache.py).
     "common.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -338,6 +349,9 @@ DIRECTORY_PAGE_SIZE = 20
 DIRECTORY_PAGE_CACHE = True
 # The site's own address, for links in e-mails (verification, moderation).
 DIRECTORY_SITE_URL = os.environ.get("DIRECTORY_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long a re-user's cache may keep an open-data answer (API, CSV, feed, sitemaps) before
+# revalidating it (common/http_cache.py); HTML pages are revalidated on every visit.
+DIRECTORY_OPEN_DATA_MAX_AGE = int(os.environ.get("DIRECTORY_OPEN_DATA_MAX_AGE", "300"))
 # Freshness: a published profile is « à revoir » when not verified for this many months;
 # the link sent to an organisation to confirm its listing lasts this many days.
 DIRECTORY_REVERIFY_MONTHS = int(os.environ.get("DIRECTORY_REVERIFY_MONTHS", "12"))
@@ -394,6 +408,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # A 406 that names the formats served (issue 21).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "common.negotiation.DirectoryContentNegotiation",
     "DEFAULT_FILTER_BACKENDS": ["common.api_filters.DirectoryFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "common.pagination.DirectoryPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -408,6 +424,34 @@ SPECTACULAR_SETTINGS = {
     f"territoires et secteurs publiés par la {DIRECTORY_CRESS_NAME}.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # What a re-user needs to know before relying on it (Spectral's spectral:oas, run by CI):
+    # the data's licence, whom to ask, where it is served, what each group of addresses is.
+    "LICENSE": {"name": DIRECTORY_DATA_LICENCE_NAME, "url": DIRECTORY_DATA_LICENCE_URL},
+    "CONTACT": {
+        "name": DIRECTORY_CRESS_NAME,
+        "url": f"{DIRECTORY_SITE_URL}/contact/",
+        **({"email": DIRECTORY_CONTACT_EMAIL} if DIRECTORY_CONTACT_EMAIL else {}),
+    },
+    # The site's own address; the document served by the site names the address it was
+    # asked at (common.api.servers_of_the_request).
+    "SERVERS": [{"url": DIRECTORY_SITE_URL, "description": "L'annuaire"}],
+    "TAGS": [
+        {"name": "racine", "description": "Les points d'accès de l'API."},
+        {"name": "acteurs", "description": "Les acteurs de l'ESS publiés, en JSON ou en GeoJSON (la carte)."},
+        {"name": "actions", "description": "Les actions publiées, avec leurs territoires, secteurs et publics."},
+        {"name": "programmes", "description": "Les programmes qui regroupent des actions."},
+        {"name": "organisations", "description": "Les organisations partenaires (organismes publics, réseaux, collectivités)."},
+        {"name": "territoires", "description": "Régions, départements et communes (Code officiel géographique de l'INSEE)."},
+        {"name": "secteurs", "description": "Les secteurs et thèmes."},
+        {
+            "name": "data-inclusion",
+            "description": "Les acteurs et leurs actions au format du schéma data·inclusion v1 (structures, services).",
+        },
+    ],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "common.api.servers_of_the_request",
+    ],
     # GeoJSON's « type » takes three fixed values: one named enum each.
     "ENUM_NAME_OVERRIDES": {
         "TypeGeometrieEnum": ["Point"],

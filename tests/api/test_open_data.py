@@ -5,10 +5,13 @@ import csv
 import io
 import json
 import re
+import subprocess
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 import yaml
+from django.conf import settings
 from openapi_spec_validator import validate
 
 from actions.models import Action
@@ -165,6 +168,42 @@ def test_openapi_document_validates(client):
     assert "/api/v1/acteurs/" in document["paths"]
     parameters = {p["name"] for p in document["paths"]["/api/v1/acteurs/"]["get"]["parameters"]}
     assert {"departement", "secteur", "famille", "public", "q", "page"} <= parameters
+    # What a re-user needs before relying on it: the licence, whom to ask, where, what.
+    info = document["info"]
+    assert info["license"] == {"name": settings.DIRECTORY_DATA_LICENCE_NAME, "url": settings.DIRECTORY_DATA_LICENCE_URL}
+    assert info["contact"]["url"].endswith("/contact/")
+    assert document["servers"] == [{"url": "http://testserver", "description": "L'annuaire"}]
+    declared = {tag["name"] for tag in document["tags"]}
+    used = {tag for item in document["paths"].values() for operation in item.values() for tag in operation["tags"]}
+    assert used == declared and all(tag["description"] for tag in document["tags"])
+    # The headers of every answer, and the pages of a list.
+    listing = document["paths"]["/api/v1/acteurs/"]["get"]["responses"]
+    assert {"Cache-Control", "ETag", "Access-Control-Allow-Origin", "Link"} <= set(listing["200"]["headers"])
+    assert {"304", "406"} <= set(listing)
+
+
+@pytest.mark.django_db
+def test_the_written_document_passes_spectral_without_a_warning(tmp_path):
+    """Spectral's ``spectral:oas`` ruleset (.spectral.yaml; npm, pinned in package.json)
+    on the document ``manage.py spectacular`` writes: no error, no warning."""
+    from django.core.management import call_command
+
+    spectral = Path(settings.BASE_DIR) / "node_modules" / ".bin" / "spectral"
+    assert spectral.exists(), "npm ci (make install-test) installe Spectral dans node_modules"
+    document = tmp_path / "openapi.yaml"
+    call_command("spectacular", file=str(document))
+    assert yaml.safe_load(document.read_text())["servers"] == [
+        {"url": settings.DIRECTORY_SITE_URL, "description": "L'annuaire"}
+    ]
+    result = subprocess.run(
+        [str(spectral), "lint", "--fail-severity=warn", "--ruleset", ".spectral.yaml", str(document)],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No results with a severity of 'warn' or higher found" in result.stdout
 
 
 def jsonld_blocks(html):

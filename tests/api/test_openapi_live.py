@@ -71,6 +71,7 @@ SAMPLES = [
     ("/api/v1/data-inclusion/services/?format=csv", {}, 404),
     ("/api/v1/acteurs/", {"HTTP_ACCEPT": "text/csv"}, 406),
     ("/api/v1/data-inclusion/structures/", {"HTTP_ACCEPT": "text/html"}, 406),
+    ("/api/v1/acteurs/uraf/", {"HTTP_ACCEPT": "application/xml"}, 406),
 ]
 
 
