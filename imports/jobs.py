@@ -33,24 +33,29 @@ def _report_url(record):
 
 @register(SIMULATION, "Simulation d'un import")
 def simulate(job, progress):
-    record = _record(job)
-    report = run_import(record.file_name, bytes(record.content), dry_run=True, publish=record.publish,
-                        kind=record.kind or None, user=job.user, progress=progress)  # fmt: skip
-    record.keep(report)
-    record.save()
-    label = "Lire les erreurs" if report.has_errors else "Lire la simulation, puis importer"
-    return Outcome(summary=report.summary(), url=_report_url(record), url_label=label)
+    return _run(job, progress, dry_run=True)
 
 
 @register(IMPORT, "Import d'un fichier")
 def write(job, progress):
+    return _run(job, progress, dry_run=False)
+
+
+def _run(job, progress, dry_run):
+    """The file of the job's ``ImportRecord``, simulated or imported as the admin does it
+    for a small one; the report kept with the record."""
     record = _record(job)
-    report = run_import(record.file_name, bytes(record.content), dry_run=False, publish=record.publish,
+    report = run_import(record.file_name, bytes(record.content), dry_run=dry_run, publish=record.publish,
                         kind=record.kind or None, user=job.user, progress=progress)  # fmt: skip
     record.keep(report)
-    record.imported_at = timezone.now() if report.written else None
+    if not dry_run:
+        record.imported_at = timezone.now() if report.written else None
     record.save()
-    return Outcome(summary=report.summary(), url=_report_url(record), url_label="Lire le compte rendu")
+    if report.has_errors:
+        label = "Lire les erreurs"
+    else:
+        label = "Lire la simulation, puis importer" if dry_run else "Lire le compte rendu"
+    return Outcome(summary=report.summary(), url=_report_url(record), url_label=label)
 
 
 @register(EXPORT, "Export d'une liste")

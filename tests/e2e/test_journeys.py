@@ -245,16 +245,22 @@ def no_tiles(page):
     )
 
 
-def log_in_as_editor(page, site):
+def log_in_as(page, site, username, group):
+    """A staff account of ``group`` (« Éditeurs », « Administrateurs »), logged in through
+    the admin's own form."""
     sync_staff_groups()
     password = secrets.token_urlsafe(16)
-    editor = User.objects.create_user("moderatrice", password=password, is_staff=True)
-    editor.groups.add(Group.objects.get(name=EDITORS))
+    user = User.objects.create_user(username, password=password, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
     page.goto(site + "/admin/")
-    page.get_by_label("Nom d’utilisateur").fill("moderatrice")
+    page.get_by_label("Nom d’utilisateur").fill(username)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Connexion").click()
     expect(page.locator("#site-name")).to_contain_text("administration")
+
+
+def log_in_as_editor(page, site):
+    log_in_as(page, site, "moderatrice", EDITORS)
 
 
 def test_a_visitor_near_orbec_finds_reports_and_an_editor_moderates(site, page):

@@ -2,22 +2,20 @@
 a file's spelling of it, at 1280 and 375 px (screenshots for issue 20), accessible (axe),
 and a merge chosen, previewed and confirmed with JavaScript off."""
 
-import secrets
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import Group, User
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from actors.models import Organisation
-from common.staff import ADMINISTRATORS, sync_staff_groups
+from common.staff import ADMINISTRATORS
 from imports.models import DuplicatePair
 from territories.models import Territory
 from tests.factories import OrganisationFactory
 
 from .conftest import run_axe
-from .test_journeys import NO_OVERFLOW_JS
+from .test_journeys import NO_OVERFLOW_JS, log_in_as
 
 WIDEST_JS = """() => [...document.querySelectorAll('body *')]
     .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.merge-scroll'))
@@ -39,15 +37,7 @@ def twins():
 
 
 def log_in_as_administrator(page, site):
-    sync_staff_groups()
-    password = secrets.token_urlsafe(16)
-    user = User.objects.create_user("administratrice", password=password, is_staff=True)
-    user.groups.add(Group.objects.get(name=ADMINISTRATORS))
-    page.goto(site + "/admin/")
-    page.get_by_label("Nom d’utilisateur").fill("administratrice")
-    page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Connexion").click()
-    expect(page.locator("#site-name")).to_contain_text("administration")
+    log_in_as(page, site, "administratrice", ADMINISTRATORS)
 
 
 def test_the_comparison_at_1280_and_375_px_is_accessible(site, audit_page, axe_source):
