@@ -5,9 +5,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from actors.exports import join_texts
 from actors.extensions import section_context
 from actors.nearby import NearbyMixin
-from actors.views import join_texts, territories_prefetch, vocabulary_of
+from actors.views import territories_prefetch, vocabulary_of
 from common import structured_data
 from common.collation import french
 from common.listing import DirectoryListView, MatchesMixin
