@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from actors.exports import join_texts
 from actors.extensions import section_context
+from actors.models import Sector
 from actors.nearby import NearbyMixin
 from actors.views import territories_prefetch, vocabulary_of
 from common import structured_data
@@ -41,6 +42,7 @@ class NoCsvMixin:
 
 class ActionListView(MatchesMixin, NearbyMixin, DirectoryListView):
     filterset_class = ActionFilterSet
+    list_name = "Actions"
     template_name = "actions/action_list.html"
 
     csv_name = "actions-ess-basse-normandie"
@@ -99,6 +101,11 @@ def period_of(values, prefix=""):
     )
 
 
+def sector_pages(request, sectors):
+    """(name, absolute address of its page) of sectors given as {name, slug}."""
+    return [(s["name"], request.build_absolute_uri(Sector(slug=s["slug"]).get_absolute_url())) for s in sectors]
+
+
 @redirect_moved(Programme)
 def programme_detail(request, slug):
     actions = Action.objects.visible_to(request.user).order_by("order", "pk")
@@ -114,9 +121,9 @@ def programme_detail(request, slug):
     attach_partners([programme], partnerships)
     sectors, publics = vocabulary_of(programme.effective_sectors.all(), programme.effective_publics.all())
     territories = list(programme.effective_territories.all())
-    jsonld = structured_data.project(
+    jsonld = structured_data.programme(
         programme, request.build_absolute_uri, programme.actor, territories,
-        programme.partner_list, programme.summary or programme.description,
+        programme.partner_list, programme.summary or programme.description, sector_pages(request, sectors),
     )  # fmt: skip
     return render(
         request,
@@ -150,9 +157,9 @@ def action_detail(request, slug):
     territories = list(action.effective_territories.all())
     sectors, publics = vocabulary_of(action.effective_sectors.all(), action.effective_publics.all())
     partnerships = partnerships_of(request.user, Q(action=action))
-    jsonld = structured_data.project(
-        action, request.build_absolute_uri, action.programme.actor, territories, partnerships,
-        action.description or action.programme.summary,
+    jsonld = structured_data.service(
+        action, request.build_absolute_uri, action.programme.actor, territories,
+        action.description or action.programme.summary, sector_pages(request, sectors), [p["name"] for p in publics],
     )  # fmt: skip
     return render(
         request,
@@ -195,6 +202,7 @@ class ProgrammeListView(MatchesMixin, NoCsvMixin, NearbyMixin, DirectoryListView
     first), filtered as the actions are."""
 
     filterset_class = ProgrammeFilterSet
+    list_name = "Programmes"
     template_name = "actions/programme_list.html"
 
     def get_queryset(self):
@@ -215,6 +223,7 @@ class EventListView(MatchesMixin, NoCsvMixin, DirectoryListView):
     year last); searching, the most relevant first."""
 
     filterset_class = EventFilterSet
+    list_name = "Événements"
     template_name = "actions/event_list.html"
 
     def get_queryset(self):

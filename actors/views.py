@@ -45,6 +45,7 @@ def vocabulary_of(sectors, publics):
 
 class ActorListView(MatchesMixin, NearbyMixin, DirectoryListView):
     filterset_class = ActorFilterSet
+    list_name = "Acteurs de l'ESS"
     template_name = "actors/actor_list.html"
 
     csv_name = "acteurs-ess-basse-normandie"
@@ -97,7 +98,7 @@ def actor_detail(request, slug):
         "actors/actor_detail.html",
         {
             "jsonld": structured_data.script(
-                structured_data.organisation(actor, request.build_absolute_uri, territories)
+                structured_data.organisation(actor, request.build_absolute_uri, territories, actor.public_record)
             ),
             "actor": actor,
             "territories": territories,
@@ -112,7 +113,13 @@ def actor_detail(request, slug):
 def partner_list(request):
     """/partenaires/: the organisations that take part in programmes and actions."""
     page = paginate(request, Organisation.objects.partners().published().order_by(*french("name"), "pk"))
-    return render(request, "actors/partner_list.html", {"page_obj": page, "partners": page.object_list})
+    jsonld = structured_data.item_list(
+        "Partenaires", request.build_absolute_uri(), [(p.name, request.build_absolute_uri(p.get_absolute_url()))
+                                                       for p in page.object_list],
+        page.paginator.count, page.start_index() or 1,
+    )  # fmt: skip
+    return render(request, "actors/partner_list.html", {"page_obj": page, "partners": page.object_list,
+                                                        "jsonld": structured_data.script(jsonld)})  # fmt: skip
 
 
 @redirect_moved(Organisation)
@@ -121,12 +128,12 @@ def partner_detail(request, slug):
     partner = get_object_or_404(
         Organisation.objects.visible_to(request.user)
         .partners()
-        .select_related("parent")
+        .select_related("parent", "commune")
         .prefetch_related(territories_prefetch()),
         slug=slug,
     )
     territories = list(partner.territories.all())
-    jsonld = structured_data.organisation(partner, request.build_absolute_uri, territories)
+    jsonld = structured_data.organisation(partner, request.build_absolute_uri, territories, partner.public_record)
     return render(
         request,
         "actors/partner_detail.html",

@@ -198,8 +198,8 @@ def test_actor_jsonld_network_and_alternate_names(directory, client):
 @pytest.mark.parametrize(
     ("url", "kind"),
     [
-        ("/actions/halte-garderie-itinerante/", "Project"),
-        ("/actions/programmes/coorace-programme-d-actions/", "Project"),
+        ("/actions/halte-garderie-itinerante/", "Service"),
+        ("/actions/programmes/coorace-programme-d-actions/", "CreativeWork"),
         ("/actions/evenements/journee-d-echanges-paris-29-novembre/", "Event"),
         ("/partenaires/drtefp/", "Organization"),
     ],
@@ -217,7 +217,7 @@ def test_event_jsonld_does_not_invent_a_year(directory, client):
     )
     assert "startDate" not in block
     assert block["location"]["name"] == "Paris"
-    assert block["about"] == "De l'émergence des projets à la structuration du développement"
+    assert block["about"] == {"@type": "Thing", "name": "De l'émergence des projets à la structuration du développement"}
 
 
 @pytest.mark.django_db
