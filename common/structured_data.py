@@ -10,9 +10,10 @@ into a schema.org date. An organisation's address and contact come from its publ
 
 Types, all stable schema.org types (none pending):
 
-- an organisation: ``Organization`` (``NGO`` for an association), with ``PostalAddress``,
-  ``GeoCoordinates``, ``ContactPoint`` (its ``hoursAvailable``: an
-  ``OpeningHoursSpecification`` whose ``description`` is the hours as written);
+- an organisation: ``Organization`` (``NGO`` for an association), with its
+  ``PostalAddress``, its ``location`` (a ``Place``: address, ``GeoCoordinates``, an
+  ``OpeningHoursSpecification`` whose ``description`` is the hours as written) and a
+  ``ContactPoint`` (the phone and e-mail it agreed to publish);
 - a programme: ``CreativeWork`` — a plan of work drawn up by its actor, with its funders
   (``funder``), its partners (``contributor``), its period (``temporalCoverage``) and its
   territories (``spatialCoverage``); ``Project`` is still pending on schema.org;
@@ -85,16 +86,28 @@ def address(record):
 
 
 def contact(record):
-    """The ``ContactPoint`` of a public record (consented phone and e-mail, opening hours
-    as written), or ``None``."""
+    """The ``ContactPoint`` of a public record (its consented phone and e-mail), or ``None``."""
     node = {"@type": "ContactPoint", "contactType": "accueil", "availableLanguage": "fr"}
     if record.get("telephone"):
         node["telephone"] = record["telephone"]
     if record.get("courriel"):
         node["email"] = record["courriel"]
-    if record.get("horaires"):
-        node["hoursAvailable"] = {"@type": "OpeningHoursSpecification", "description": record["horaires"]}
     return node if len(node) > 3 else None
+
+
+def location(record):
+    """Where it receives (a ``Place``: schema.org gives an organisation no ``geo`` of its
+    own): its address, its position, its opening hours as written — an
+    ``OpeningHoursSpecification`` whose ``description`` is the text, never days and hours
+    made up from it. ``None`` when none is known."""
+    node = {"@type": "Place"}
+    if address(record):
+        node["address"] = address(record)
+    if record.get("latitude") is not None and record.get("longitude") is not None:
+        node["geo"] = {"@type": "GeoCoordinates", "latitude": record["latitude"], "longitude": record["longitude"]}
+    if record.get("horaires"):
+        node["openingHoursSpecification"] = {"@type": "OpeningHoursSpecification", "description": record["horaires"]}
+    return node if len(node) > 1 else None
 
 
 def organisation(org, absolute, territories, record=None):
@@ -109,8 +122,8 @@ def organisation(org, absolute, territories, record=None):
         data["description"] = org.summary or org.description
     if address(record):
         data["address"] = address(record)
-    if record.get("latitude") is not None and record.get("longitude") is not None:
-        data["geo"] = {"@type": "GeoCoordinates", "latitude": record["latitude"], "longitude": record["longitude"]}
+    if location(record):
+        data["location"] = location(record)
     if record.get("telephone"):
         data["telephone"] = record["telephone"]
     if record.get("courriel"):
