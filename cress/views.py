@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from actions.models import Action, Programme
+from actors import public_record
+from actors.api import GEOJSON_MAX_PAGE_SIZE, GEOJSON_PAGE_SIZE
 from actors.models import Organisation, Sector, listing_counts
 from common import structured_data
 from common.collation import french
@@ -249,6 +251,9 @@ def open_data(request):
             "jsonld": structured_data.script(open_data_catalog(request)),
             "api_root": request.build_absolute_uri(reverse("api:api-root")),
             "schema_url": request.build_absolute_uri(reverse("api:schema")),
+            "record_fields": public_record.FIELDS,
+            "geojson_page_size": f"{GEOJSON_PAGE_SIZE:,}".replace(",", "\u202f"),
+            "geojson_max_page_size": f"{GEOJSON_MAX_PAGE_SIZE:,}".replace(",", "\u202f"),
             "unfilled_structure_fields": UNFILLED_STRUCTURE_FIELDS,
             "unfilled_service_fields": UNFILLED_SERVICE_FIELDS,
         },

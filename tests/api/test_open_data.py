@@ -312,6 +312,12 @@ def test_open_data_page(directory, client):
     page = client.get("/donnees/").content.decode()
     assert "Licence Ouverte" in page and "/api/v1/schema/" in page and "format=csv" in page
     assert "<code>telephone</code>" in page
+    # The GeoJSON, its filters and its pages, as the API answers them.
+    assert "format=geojson" in page and "application/geo+json" in page
+    for name in ("commune", "code_postal", "bbox", "page_size", "next", "zoom", "verifiee_le", "code_insee"):
+        assert f"<code>{name}</code>" in page, name
+    geojson = client.get("/api/v1/acteurs/", {"format": "geojson", "code_postal": "14290", "bbox": "-2,48,2,50"})
+    assert geojson.status_code == 200 and {"count", "next", "previous"} <= set(geojson.json())
 
 
 @pytest.mark.django_db
