@@ -210,12 +210,17 @@ class GeoJSONPagination(DirectoryPagination):
     page_size = GEOJSON_PAGE_SIZE
     max_page_size = GEOJSON_MAX_PAGE_SIZE
 
-    def paginate_rows(self, queryset, request):
+    def paginate_rows(self, queryset, request, read):
+        """The rows of the page asked for: ``read`` (a queryset's rows, in the key's order)
+        of the page's actors among ``queryset``. The page's keys are chosen first, in a
+        subquery of the same query: what a row shows (its places) is computed for the page
+        alone, not for every actor skipped before it."""
         self.request = request
         size = self.get_page_size(request)
         self.number = int(request.query_params.get(self.page_query_param) or 1)
         start = (self.number - 1) * size
-        rows = list(queryset[start : start + size]) if self.number >= 1 else []
+        keys = queryset.order_by("pk").values("pk")[start : start + size]
+        rows = list(read(queryset.model.objects.filter(pk__in=keys))) if self.number >= 1 else []
         if self.number == 1 and len(rows) < size:
             self.count = len(rows)
         else:
@@ -359,7 +364,7 @@ class ActorViewSet(ReadOnlyDirectoryViewSet):
         zoom = request.query_params.get("zoom")
         if zoom is None:
             pages = self.paginator
-            rows = pages.paginate_rows(map_rows(placed), request)
+            rows = pages.paginate_rows(placed, request, map_rows)
             features = [feature(row, site, departements) for row in rows]
             return self.collection(features, pages.count, False, pages.get_next_link(), pages.get_previous_link())
         try:
