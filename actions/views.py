@@ -3,20 +3,18 @@
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 
-from actors.exports import join_texts
 from actors.extensions import section_context
 from actors.models import Sector
 from actors.nearby import NearbyMixin
 from actors.views import territories_prefetch, vocabulary_of
 from common import structured_data
-from common.collation import french
+from common.csv import header_of
 from common.listing import DirectoryListView, MatchesMixin
 from common.redirects import redirect_moved
 from common.search import DOCUMENT_FIELDS
 
-from .dates import PartialDate, format_period
+from . import exports
 from .extensions import action_sections, programme_sections
 from .filters import ActionFilterSet, EventFilterSet, ProgrammeFilterSet
 from .models import (
@@ -24,11 +22,8 @@ from .models import (
     LIST_DEFERRED,
     Action,
     Event,
-    Inheritance,
     KeyFigure,
-    Partnership,
     Programme,
-    Role,
 )
 from .profile import attach_partners, partnerships_of
 
@@ -46,10 +41,7 @@ class ActionListView(MatchesMixin, NearbyMixin, DirectoryListView):
     template_name = "actions/action_list.html"
 
     csv_name = "actions-ess-basse-normandie"
-    csv_header = [
-        "Action", "Acteur", "Programme", "Action parente", "Période", "Début (ISO)", "Territoires", "Codes INSEE",
-        "Territoires : origine", "Secteurs", "Publics", "Partenaires", "Description", "Fiche", "Mise à jour",
-    ]  # fmt: skip
+    csv_header = header_of(exports.COLUMNS)
 
     def get_queryset(self):
         return Action.objects.published().for_list()
@@ -65,40 +57,7 @@ class ActionListView(MatchesMixin, NearbyMixin, DirectoryListView):
         return {"title": action.title, "programme": action.programme.title, "actor": action.programme.actor.name}
 
     def csv_rows(self, ids, site_url):
-        dates = ["start_year", "start_month", "start_day", "end_year", "end_month", "end_day", "since"]
-        fields = ["title", "slug", "description", "updated_at", "territories_from", "programme__title",
-                  "programme__actor__name", "parent__title", *dates, *(f"programme__{d}" for d in dates)]  # fmt: skip
-        rows = {row["pk"]: row for row in Action.objects.filter(pk__in=ids).values("pk", *fields)}
-        coverage = Action.objects.coverage_texts(ids)
-        partners = {}
-        for pk, name, role in (
-            Partnership.objects.published().filter(action_id__in=ids)
-            .order_by("role", *french("organisation__name"), "pk").values_list("action_id", "organisation__name", "role")
-        ):  # fmt: skip
-            partners.setdefault(pk, []).append(f"{name} ({Role(role).label})")
-        origins = dict(Inheritance.choices)
-        address = site_url + reverse("actions:detail", args=["SLUG"])  # one reverse(), not one per row
-        for pk in ids:
-            a, c = rows[pk], coverage[pk]
-            own, programme = period_of(a), period_of(a, "programme__")
-            yield [
-                a["title"], a["programme__actor__name"], a["programme__title"], a["parent__title"] or "",
-                own or programme, PartialDate(a["start_year"], a["start_month"], a["start_day"]).iso(),
-                join_texts(name for name, _ in c["territories"]), join_texts(code for _, code in c["territories"]),
-                origins.get(a["territories_from"], ""), join_texts(c["sectors"]), join_texts(c["publics"]),
-                join_texts(partners.get(pk, [])), a["description"],
-                address.replace("SLUG", a["slug"]), a["updated_at"].date().isoformat(),
-            ]  # fmt: skip
-
-
-def period_of(values, prefix=""):
-    """The period in French from the date fields of a row of values."""
-    part = lambda name: values[f"{prefix}{name}"]  # noqa: E731
-    return format_period(
-        PartialDate(part("start_year"), part("start_month"), part("start_day")),
-        PartialDate(part("end_year"), part("end_month"), part("end_day")),
-        part("since"),
-    )
+        return exports.rows(ids, site_url)
 
 
 def sector_pages(request, sectors):
