@@ -17,6 +17,7 @@ an empty string. This module imports no model: ``actors.models`` imports it.
 """
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.utils.functional import Promise
 
@@ -70,6 +71,7 @@ def public_email(email, consent):
     return email if consent and email else ""
 
 
+@cache
 def _families():
     from .models import EssFamily  # the labels only; the models import this module
 
