@@ -3,18 +3,18 @@
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 
 from actors.extensions import section_context
+from actors.models import Sector
 from actors.nearby import NearbyMixin
-from actors.views import join_texts, territories_prefetch, vocabulary_of
+from actors.views import territories_prefetch, vocabulary_of
 from common import structured_data
-from common.collation import french
+from common.csv import header_of
 from common.listing import DirectoryListView, MatchesMixin
 from common.redirects import redirect_moved
 from common.search import DOCUMENT_FIELDS
 
-from .dates import PartialDate, format_period
+from . import exports
 from .extensions import action_sections, programme_sections
 from .filters import ActionFilterSet, EventFilterSet, ProgrammeFilterSet
 from .models import (
@@ -22,11 +22,8 @@ from .models import (
     LIST_DEFERRED,
     Action,
     Event,
-    Inheritance,
     KeyFigure,
-    Partnership,
     Programme,
-    Role,
 )
 from .profile import attach_partners, partnerships_of
 
@@ -40,13 +37,11 @@ class NoCsvMixin:
 
 class ActionListView(MatchesMixin, NearbyMixin, DirectoryListView):
     filterset_class = ActionFilterSet
+    list_name = "Actions"
     template_name = "actions/action_list.html"
 
     csv_name = "actions-ess-basse-normandie"
-    csv_header = [
-        "Action", "Acteur", "Programme", "Action parente", "Période", "Début (ISO)", "Territoires", "Codes INSEE",
-        "Territoires : origine", "Secteurs", "Publics", "Partenaires", "Description", "Fiche", "Mise à jour",
-    ]  # fmt: skip
+    csv_header = header_of(exports.COLUMNS)
 
     def get_queryset(self):
         return Action.objects.published().for_list()
@@ -62,40 +57,12 @@ class ActionListView(MatchesMixin, NearbyMixin, DirectoryListView):
         return {"title": action.title, "programme": action.programme.title, "actor": action.programme.actor.name}
 
     def csv_rows(self, ids, site_url):
-        dates = ["start_year", "start_month", "start_day", "end_year", "end_month", "end_day", "since"]
-        fields = ["title", "slug", "description", "updated_at", "territories_from", "programme__title",
-                  "programme__actor__name", "parent__title", *dates, *(f"programme__{d}" for d in dates)]  # fmt: skip
-        rows = {row["pk"]: row for row in Action.objects.filter(pk__in=ids).values("pk", *fields)}
-        coverage = Action.objects.coverage_texts(ids)
-        partners = {}
-        for pk, name, role in (
-            Partnership.objects.published().filter(action_id__in=ids)
-            .order_by("role", *french("organisation__name"), "pk").values_list("action_id", "organisation__name", "role")
-        ):  # fmt: skip
-            partners.setdefault(pk, []).append(f"{name} ({Role(role).label})")
-        origins = dict(Inheritance.choices)
-        address = site_url + reverse("actions:detail", args=["SLUG"])  # one reverse(), not one per row
-        for pk in ids:
-            a, c = rows[pk], coverage[pk]
-            own, programme = period_of(a), period_of(a, "programme__")
-            yield [
-                a["title"], a["programme__actor__name"], a["programme__title"], a["parent__title"] or "",
-                own or programme, PartialDate(a["start_year"], a["start_month"], a["start_day"]).iso(),
-                join_texts(name for name, _ in c["territories"]), join_texts(code for _, code in c["territories"]),
-                origins.get(a["territories_from"], ""), join_texts(c["sectors"]), join_texts(c["publics"]),
-                join_texts(partners.get(pk, [])), a["description"],
-                address.replace("SLUG", a["slug"]), a["updated_at"].date().isoformat(),
-            ]  # fmt: skip
+        return exports.rows(ids, site_url)
 
 
-def period_of(values, prefix=""):
-    """The period in French from the date fields of a row of values."""
-    part = lambda name: values[f"{prefix}{name}"]  # noqa: E731
-    return format_period(
-        PartialDate(part("start_year"), part("start_month"), part("start_day")),
-        PartialDate(part("end_year"), part("end_month"), part("end_day")),
-        part("since"),
-    )
+def sector_pages(request, sectors):
+    """(name, absolute address of its page) of sectors given as {name, slug}."""
+    return [(s["name"], request.build_absolute_uri(Sector(slug=s["slug"]).get_absolute_url())) for s in sectors]
 
 
 @redirect_moved(Programme)
@@ -113,9 +80,9 @@ def programme_detail(request, slug):
     attach_partners([programme], partnerships)
     sectors, publics = vocabulary_of(programme.effective_sectors.all(), programme.effective_publics.all())
     territories = list(programme.effective_territories.all())
-    jsonld = structured_data.project(
+    jsonld = structured_data.programme(
         programme, request.build_absolute_uri, programme.actor, territories,
-        programme.partner_list, programme.summary or programme.description,
+        programme.partner_list, programme.summary or programme.description, sector_pages(request, sectors),
     )  # fmt: skip
     return render(
         request,
@@ -149,9 +116,9 @@ def action_detail(request, slug):
     territories = list(action.effective_territories.all())
     sectors, publics = vocabulary_of(action.effective_sectors.all(), action.effective_publics.all())
     partnerships = partnerships_of(request.user, Q(action=action))
-    jsonld = structured_data.project(
-        action, request.build_absolute_uri, action.programme.actor, territories, partnerships,
-        action.description or action.programme.summary,
+    jsonld = structured_data.service(
+        action, request.build_absolute_uri, action.programme.actor, territories,
+        action.description or action.programme.summary, sector_pages(request, sectors), [p["name"] for p in publics],
     )  # fmt: skip
     return render(
         request,
@@ -194,6 +161,7 @@ class ProgrammeListView(MatchesMixin, NoCsvMixin, NearbyMixin, DirectoryListView
     first), filtered as the actions are."""
 
     filterset_class = ProgrammeFilterSet
+    list_name = "Programmes"
     template_name = "actions/programme_list.html"
 
     def get_queryset(self):
@@ -214,6 +182,7 @@ class EventListView(MatchesMixin, NoCsvMixin, DirectoryListView):
     year last); searching, the most relevant first."""
 
     filterset_class = EventFilterSet
+    list_name = "Événements"
     template_name = "actions/event_list.html"
 
     def get_queryset(self):

@@ -18,6 +18,7 @@ from django.db.models.functions import Collate
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from common.changes import ChangesModel, ChangesQuerySet
@@ -25,7 +26,7 @@ from common.collation import FrenchKey, french
 from common.search import DOCUMENT_FIELDS, Searchable, terms
 from territories.models import COMMUNE_KINDS, Scope, Territory, TerritoryKind
 
-from . import logos
+from . import logos, public_record
 from .extensions import page_address
 from .validators import validate_phone, validate_postcode, validate_rna, validate_siren, validate_siret
 
@@ -831,12 +832,19 @@ class Organisation(Searchable, Listing, Publishable):
 
     @property
     def public_phone(self):
-        """The phone a visitor may see: only with the organisation's agreement."""
-        return self.phone if self.phone_public else ""
+        """The phone a visitor may see: only with the organisation's agreement (the rule
+        is ``actors.public_record``'s)."""
+        return public_record.public_phone(self.phone, self.phone_public)
 
     @property
     def public_email(self):
-        return self.email if self.email_public else ""
+        return public_record.public_email(self.email, self.email_public)
+
+    @cached_property
+    def public_record(self):
+        """What it publishes (``actors.public_record``): the API, the CSV, the GeoJSON and
+        the JSON-LD read it."""
+        return public_record.of(self)
 
     @property
     def has_position(self):

@@ -6,18 +6,19 @@ from django.conf import settings
 from django.db.models import CharField, Prefetch, Value
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
-from django.urls import reverse
 
 from common import structured_data
 from common.collation import french, french_key
+from common.csv import header_of
 from common.listing import DirectoryListView, MatchesMixin, paginate
 from common.querystring import filters_only, with_params
 from common.redirects import redirect_moved
 from territories.models import Territory
 
+from . import exports
 from .extensions import actor_sections, page_address, partner_sections, section_context
 from .filters import ActorFilterSet
-from .models import EssFamily, Organisation
+from .models import Organisation
 from .nearby import NearbyMixin
 
 RELATED_ACTORS = 5
@@ -42,20 +43,13 @@ def vocabulary_of(sectors, publics):
     return result["secteur"], result["public"]
 
 
-def join_texts(texts):
-    """Several values in one CSV cell."""
-    return " | ".join(texts)
-
-
 class ActorListView(MatchesMixin, NearbyMixin, DirectoryListView):
     filterset_class = ActorFilterSet
+    list_name = "Acteurs de l'ESS"
     template_name = "actors/actor_list.html"
 
     csv_name = "acteurs-ess-basse-normandie"
-    csv_header = [
-        "Nom", "Sigle", "Autre nom", "Famille de l'ESS", "Présentation", "Réseau", "Territoires", "Codes INSEE",
-        "Secteurs", "Publics", "Site web", "SIREN", "SIRET", "RNA", "Fiche", "Mise à jour", "Démonstration (fictif)",
-    ]  # fmt: skip
+    csv_header = header_of(exports.COLUMNS)
 
     def get_queryset(self):
         return Organisation.objects.actors().published().for_list()
@@ -78,21 +72,7 @@ class ActorListView(MatchesMixin, NearbyMixin, DirectoryListView):
         return actor.summary, actor.found_description
 
     def csv_rows(self, ids, site_url):
-        fields = ["name", "acronym", "alternate_name", "family", "summary", "parent__name", "website", "siren",
-                  "siret", "rna", "slug", "updated_at", "is_demo"]  # fmt: skip
-        rows = {row["pk"]: row for row in Organisation.objects.filter(pk__in=ids).values("pk", *fields)}
-        coverage = Organisation.objects.coverage_texts(ids)
-        families = dict(EssFamily.choices)
-        address = site_url + reverse("actors:detail", args=["SLUG"])  # one reverse(), not one per row
-        for pk in ids:
-            o, c = rows[pk], coverage[pk]
-            yield [
-                o["name"], o["acronym"], o["alternate_name"], families.get(o["family"], ""), o["summary"],
-                o["parent__name"] or "", join_texts(name for name, _ in c["territories"]),
-                join_texts(code for _, code in c["territories"]), join_texts(c["sectors"]), join_texts(c["publics"]),
-                o["website"], o["siren"], o["siret"], o["rna"], address.replace("SLUG", o["slug"]),
-                o["updated_at"].date().isoformat(), "oui" if o["is_demo"] else "",
-            ]  # fmt: skip
+        return exports.rows(ids, site_url)
 
 
 @redirect_moved(Organisation)
@@ -118,7 +98,7 @@ def actor_detail(request, slug):
         "actors/actor_detail.html",
         {
             "jsonld": structured_data.script(
-                structured_data.organisation(actor, request.build_absolute_uri, territories)
+                structured_data.organisation(actor, request.build_absolute_uri, territories, actor.public_record)
             ),
             "actor": actor,
             "territories": territories,
@@ -133,7 +113,13 @@ def actor_detail(request, slug):
 def partner_list(request):
     """/partenaires/: the organisations that take part in programmes and actions."""
     page = paginate(request, Organisation.objects.partners().published().order_by(*french("name"), "pk"))
-    return render(request, "actors/partner_list.html", {"page_obj": page, "partners": page.object_list})
+    jsonld = structured_data.item_list(
+        "Partenaires", request.build_absolute_uri(), [(p.name, request.build_absolute_uri(p.get_absolute_url()))
+                                                       for p in page.object_list],
+        page.paginator.count, page.start_index() or 1,
+    )  # fmt: skip
+    return render(request, "actors/partner_list.html", {"page_obj": page, "partners": page.object_list,
+                                                        "jsonld": structured_data.script(jsonld)})  # fmt: skip
 
 
 @redirect_moved(Organisation)
@@ -142,12 +128,12 @@ def partner_detail(request, slug):
     partner = get_object_or_404(
         Organisation.objects.visible_to(request.user)
         .partners()
-        .select_related("parent")
+        .select_related("parent", "commune")
         .prefetch_related(territories_prefetch()),
         slug=slug,
     )
     territories = list(partner.territories.all())
-    jsonld = structured_data.organisation(partner, request.build_absolute_uri, territories)
+    jsonld = structured_data.organisation(partner, request.build_absolute_uri, territories, partner.public_record)
     return render(
         request,
         "actors/partner_detail.html",

@@ -166,8 +166,9 @@ class ReadOnlyDirectoryViewSet(JSONErrorsMixin, viewsets.ReadOnlyModelViewSet):
                 | {"parametres_acceptes": sorted(self.allowed_parameters())}
             )
         page_size = request.query_params.get("page_size")
-        if page_size is not None and (not page_size.isdigit() or not 1 <= int(page_size) <= MAX_PAGE_SIZE):
-            raise ValidationError({"page_size": [f"Un nombre entier de 1 à {MAX_PAGE_SIZE}."]})
+        maximum = getattr(self.paginator, "max_page_size", None) or MAX_PAGE_SIZE  # GeoJSON pages are larger
+        if page_size is not None and (not page_size.isdigit() or not 1 <= int(page_size) <= maximum):
+            raise ValidationError({"page_size": [f"Un nombre entier de 1 à {maximum}."]})
         page = request.query_params.get("page")
         if page is not None and not page.isdigit():
             raise ValidationError({"page": ["Un nombre entier positif."]})

@@ -3,6 +3,8 @@ French Excel, LibreOffice and Python's csv module open it as is; streamed row by
 and every cell protected against formula injection."""
 
 import csv
+from collections.abc import Callable
+from dataclasses import dataclass
 
 # A cell starting with one of these is read as a formula by spreadsheet programs (OWASP,
 # « CSV Injection »): =, +, -, @, a tab or a carriage return.
@@ -32,3 +34,25 @@ def csv_lines(header, rows):
     yield "\ufeff" + writer.writerow([safe_cell(cell) for cell in header])
     for row in rows:
         yield writer.writerow([safe_cell(cell) for cell in row])
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a CSV export, declared once: its header, how a row gives its value, and
+    its Table Schema ``type`` and ``format`` (string, number, date, boolean…; uri, email)
+    with a French ``description`` — what a description of the file (a Table Schema) reads."""
+
+    header: str
+    value: Callable
+    type: str = "string"
+    description: str = ""
+    format: str = "default"
+
+
+def header_of(columns):
+    return [column.header for column in columns]
+
+
+def row_of(columns, item):
+    """The cells of ``item`` (what each column's ``value`` reads); ``None`` is an empty cell."""
+    return [column.value(item) for column in columns]

@@ -15,6 +15,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.utils import timezone
 from django_filters.views import FilterView
 
+from . import structured_data
 from .cache import cached
 from .csv import csv_lines
 from .iterables import batched
@@ -52,6 +53,7 @@ class DirectoryListView(FilterView):
 
     csv_header = []
     csv_name = "export"
+    list_name = ""  # the list's name in its JSON-LD (an ``ItemList`` of the page's items)
 
     def get_filterset_kwargs(self, filterset_class):
         # Always bound, even without parameters, so that the default order applies.
@@ -115,8 +117,17 @@ class DirectoryListView(FilterView):
             chips=self.filterset.chips(facets) if self.valid else [],
             query_string=query.urlencode(),
             csv_query=with_params(query, format="csv"),
+            jsonld=structured_data.script(self.item_list(context["page_obj"])),
         )
         return context
+
+    def item_list(self, page):
+        """The page's items as an ``ItemList``: each named by its title or name, at its page."""
+        absolute = self.request.build_absolute_uri
+        items = [(getattr(item, "title", None) or item.name, absolute(item.get_absolute_url()))
+                 for item in page.object_list]  # fmt: skip
+        return structured_data.item_list(self.list_name, absolute(), items, page.paginator.count,
+                                         page.start_index() or 1)  # fmt: skip
 
 
 class MatchesMixin:

@@ -9,7 +9,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from actions.models import Action, Programme
+from actors import public_record
+from actors.api import GEOJSON_MAX_PAGE_SIZE, GEOJSON_PAGE_SIZE
 from actors.models import Organisation, Sector, listing_counts
+from common import structured_data
 from common.collation import french
 from common.listing import paginate
 from common.search import DOCUMENT_FIELDS, terms
@@ -53,10 +56,14 @@ def home(request):
     sectors = [s for s in Sector.objects.order_by(*french("name")) if counts.get(s.pk)]
     for sector in sectors:
         sector.n = counts[sector.pk]
+    absolute = request.build_absolute_uri
+    jsonld = structured_data.website(settings.DIRECTORY_SITE_NAME, absolute(reverse("site:home")),
+                                     absolute(reverse("site:search")), settings.DIRECTORY_PUBLISHER)  # fmt: skip
     return render(
         request,
         "cress/home.html",
         {
+            "jsonld": structured_data.script(jsonld),
             "actor_count": actor_counts.count,
             "action_count": action_counts.count,
             "programme_count": listing_counts("programmes").count,
@@ -107,10 +114,18 @@ def search(request):
 def territory_list(request):
     region = get_object_or_404(Territory, key=places.REGION_KEY)
     communes = places.communes_with_content().select_related("current", "parent").order_by(*french("name"), "pk")
+    page = paginate(request, communes)
+    departements = departement_counts()
+    absolute = request.build_absolute_uri
+    # The region, its départements, then the page's communes.
+    items = [(region.name, absolute(region.get_absolute_url()))]
+    items += [(d["name"], absolute(reverse("site:territory", args=[d["key"]]))) for d in departements]
+    items += [(c.display_name, absolute(c.get_absolute_url())) for c in page.object_list]
+    jsonld = structured_data.item_list("Territoires", absolute(), items, 1 + len(departements) + page.paginator.count)
     return render(
         request,
         "cress/territory_list.html",
-        {"region": region, "departements": departement_counts(), "page_obj": paginate(request, communes)},
+        {"region": region, "departements": departements, "page_obj": page, "jsonld": structured_data.script(jsonld)},
     )
 
 
@@ -136,6 +151,9 @@ def territory_detail(request, key):
         request,
         "cress/territory_detail.html",
         {
+            "jsonld": structured_data.script(
+                structured_data.territory(territory, request.build_absolute_uri, territory.parent)
+            ),
             "territory": territory,
             "actors": groups["acteurs"],
             "actions": groups["actions"],
@@ -144,6 +162,15 @@ def territory_detail(request, key):
             "Scope": Scope,
         },
     )
+
+
+SECTORS_NAME = "Secteurs et thèmes de l'annuaire"
+
+
+def sector_term(request, sector):
+    absolute = request.build_absolute_uri
+    return structured_data.defined_term(sector.name, absolute(sector.get_absolute_url()), sector.description,
+                                        SECTORS_NAME, absolute(reverse("site:sectors")))  # fmt: skip
 
 
 def sector_detail(request, slug):
@@ -161,6 +188,7 @@ def sector_detail(request, slug):
         request,
         "cress/sector_detail.html",
         {
+            "jsonld": structured_data.script(sector_term(request, sector)),
             "sector": sector,
             "actors": paginate(request, actors, "page_acteurs"),
             "programmes": paginate(request, programmes, "page_programmes"),
@@ -214,17 +242,42 @@ def health(request):
 
 
 def open_data(request):
-    """/donnees/: the licence, the API, the CSV exports and the data·inclusion export."""
+    """/donnees/: the licence, the API, the CSV exports, the GeoJSON and the data·inclusion
+    export; its JSON-LD, a ``DataCatalog`` of them."""
     return render(
         request,
         "cress/open_data.html",
         {
+            "jsonld": structured_data.script(open_data_catalog(request)),
             "api_root": request.build_absolute_uri(reverse("api:api-root")),
             "schema_url": request.build_absolute_uri(reverse("api:schema")),
+            "record_fields": public_record.FIELDS,
+            "geojson_page_size": f"{GEOJSON_PAGE_SIZE:,}".replace(",", "\u202f"),
+            "geojson_max_page_size": f"{GEOJSON_MAX_PAGE_SIZE:,}".replace(",", "\u202f"),
             "unfilled_structure_fields": UNFILLED_STRUCTURE_FIELDS,
             "unfilled_service_fields": UNFILLED_SERVICE_FIELDS,
         },
     )
+
+
+def open_data_catalog(request):
+    absolute = request.build_absolute_uri
+    actors, actions = absolute(reverse("actors:list")), absolute(reverse("actions:list"))
+    api = absolute(reverse("api:actor-list"))
+    datasets = [
+        ("Acteurs de l'ESS", "Les acteurs publiés, avec leur fiche publique : adresse, commune et code INSEE, "
+         "position, site web, contact publié avec leur accord, horaires, famille, identifiants.",
+         [(f"{actors}?format=csv", "text/csv"), (api, "application/json"),
+          (f"{api}?format=geojson", "application/geo+json")]),
+        ("Actions", "Les actions des programmes publiés, leurs territoires, secteurs, publics et partenaires.",
+         [(f"{actions}?format=csv", "text/csv"), (absolute(reverse("api:action-list")), "application/json")]),
+        ("Structures et services au format data·inclusion", "Les acteurs comme structures, leurs actions comme "
+         "services, au schéma data·inclusion v1.",
+         [(absolute(reverse("api:di-structures")), "application/json"),
+          (absolute(reverse("api:di-services")), "application/json")]),
+    ]  # fmt: skip
+    return structured_data.data_catalog(f"Données ouvertes — {settings.DIRECTORY_SITE_NAME}", absolute(),
+                                        settings.DIRECTORY_PUBLISHER, settings.DIRECTORY_DATA_LICENCE_URL, datasets)  # fmt: skip
 
 
 @require_GET
@@ -244,7 +297,11 @@ def sector_list(request):
     sectors = list(Sector.objects.all())
     for sector in sectors:
         sector.n = counts.get(sector.pk, 0)
-    return render(request, "cress/sector_list.html", {"sectors": sectors})
+    absolute = request.build_absolute_uri
+    jsonld = {**structured_data.term_set(SECTORS_NAME, absolute()), "@context": structured_data.CONTEXT,
+              "@id": absolute(), "hasDefinedTerm": [structured_data.term(s.name, absolute(s.get_absolute_url()))
+                                                   for s in sectors]}  # fmt: skip
+    return render(request, "cress/sector_list.html", {"sectors": sectors, "jsonld": structured_data.script(jsonld)})
 
 
 def legal_notice(request):

@@ -93,7 +93,7 @@
     cluster.removeLayers(gone.map(function (slug) { return markers[slug]; }));
     gone.forEach(function (slug) { delete markers[slug]; });
     cluster.addLayers(added);
-    note.textContent = plural(data.total, "acteur") + " placé" + (data.total > 1 ? "s à leur adresse" : " à son adresse") + " dans cette zone" +
+    note.textContent = plural(data.count, "acteur") + " placé" + (data.count > 1 ? "s à leur adresse" : " à son adresse") + " dans cette zone" +
       (data.groupes ? " (regroupés : cliquez sur un groupe ou zoomez pour les voir un à un)" : "") +
       " ; la liste compte aussi ceux qui y interviennent depuis ailleurs.";
   }

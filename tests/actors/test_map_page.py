@@ -208,7 +208,7 @@ def test_popups_get_the_place_and_a_one_line_presentation(places, client):
     assert popups["partout"]["lieu"] == "Intervient dans tout le Calvados, toute la Manche et toute l'Orne", (
         "as its card says (actors.nearby.coverage_phrase)"
     )
-    assert (popups["partout"]["presentation"], popups["nulle-part"]["lieu"]) == ("", "")
+    assert (popups["partout"]["presentation"], popups["nulle-part"]["lieu"]) == (None, None)
     assert popups["partout"]["url"] == "http://testserver/acteurs/partout/"
 
 
@@ -223,7 +223,7 @@ def test_a_lone_actor_among_groups_has_its_popup_too(places, client, monkeypatch
     OrganisationFactory(name="Loin", slug="loin", commune=places["14478"], summary="Loin.",
                         latitude=Decimal("48.60"), longitude=Decimal("-1.50"))
     data = client.get("/api/v1/acteurs/", {"format": "geojson", "zoom": "8"}).json()
-    assert data["groupes"] is True and data["total"] == 3
+    assert data["groupes"] is True and data["count"] == 3
     (group,) = [f["properties"] for f in data["features"] if "nombre" in f["properties"]]
     (alone,) = [f for f in data["features"] if "slug" in f["properties"]]
     assert group == {"nombre": 2}

@@ -102,7 +102,7 @@ def test_the_map_of_a_postcode_asks_the_api_for_the_same_communes(around_lisieux
     data = client.get(url).json()
     assert {"near", "far"} <= {f["properties"]["slug"] for f in data["features"]} or data["groupes"]
     listed = {a.pk for a in response.context["page_obj"].paginator.object_list.filter(latitude__isnull=False)}
-    assert data["total"] == len(listed), "the map's points are the list's placed actors"
+    assert data["count"] == len(listed), "the map's points are the list's placed actors"
     # A commune typed as a name: its INSEE code; a département: ?departement=.
     assert "commune=14366" in client.get("/acteurs/carte/", {"commune": "Lisieux"}).context["geojson_url"]
     calvados = client.get("/acteurs/carte/", {"commune": "Calvados"})

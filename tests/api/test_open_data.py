@@ -237,8 +237,8 @@ def test_actor_jsonld_network_and_alternate_names(directory, client):
 @pytest.mark.parametrize(
     ("url", "kind"),
     [
-        ("/actions/halte-garderie-itinerante/", "Project"),
-        ("/actions/programmes/coorace-programme-d-actions/", "Project"),
+        ("/actions/halte-garderie-itinerante/", "Service"),
+        ("/actions/programmes/coorace-programme-d-actions/", "CreativeWork"),
         ("/actions/evenements/journee-d-echanges-paris-29-novembre/", "Event"),
         ("/partenaires/drtefp/", "Organization"),
     ],
@@ -256,7 +256,7 @@ def test_event_jsonld_does_not_invent_a_year(directory, client):
     )
     assert "startDate" not in block
     assert block["location"]["name"] == "Paris"
-    assert block["about"] == "De l'émergence des projets à la structuration du développement"
+    assert block["about"] == {"@type": "Thing", "name": "De l'émergence des projets à la structuration du développement"}
 
 
 @pytest.mark.django_db
@@ -351,6 +351,12 @@ def test_open_data_page(directory, client):
     page = client.get("/donnees/").content.decode()
     assert "Licence Ouverte" in page and "/api/v1/schema/" in page and "format=csv" in page
     assert "<code>telephone</code>" in page
+    # The GeoJSON, its filters and its pages, as the API answers them.
+    assert "format=geojson" in page and "application/geo+json" in page
+    for name in ("commune", "code_postal", "bbox", "page_size", "next", "zoom", "verifiee_le", "code_insee"):
+        assert f"<code>{name}</code>" in page, name
+    geojson = client.get("/api/v1/acteurs/", {"format": "geojson", "code_postal": "14290", "bbox": "-2,48,2,50"})
+    assert geojson.status_code == 200 and {"count", "next", "previous"} <= set(geojson.json())
 
 
 @pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from actors.models import Sector
+from actors.models import Organisation, Sector
 from territories.models import Territory
 from tests.factories import PartnerFactory, bulk_actors
 
@@ -26,7 +26,10 @@ PAGES = {
     "actor list, by commune": ("/acteurs/?commune=14371", 15),
     "actor list, last page": ("/acteurs/?page=999", 8),
     "actor map": ("/acteurs/carte/?departement=14", 9),  # + the département's centre, where the map opens
-    "actor map data": ("/api/v1/acteurs/?format=geojson&bbox=-2,48,1,50", 3),
+    "actor map data": ("/api/v1/acteurs/?format=geojson&bbox=-2,48,1,50&zoom=8", 3),
+    # a full page is counted (one more query); a first page that is not full is not
+    "GeoJSON, full page": ("/api/v1/acteurs/?format=geojson&page_size=2&page=2", 4),
+    "open data": ("/donnees/", 0),
     "commune suggestions": ("/acteurs/communes/?q=orb", 1),
     "actor list, postcode": ("/acteurs/?commune=50100", 15),
     "actor profile": ("/acteurs/mutualite-francaise-du-calvados/", 11),
@@ -66,6 +69,8 @@ def grow(count, prefix):
     places = list(Territory.objects.filter(key__in=["14", "14478", "14371-deleguee", "region-25"]))
     bulk_actors(count, prefix=prefix, places=places, sectors=sectors, actions_per_actor=2, partner=PartnerFactory(),
                 network=PartnerFactory())  # fmt: skip
+    # Placed: the GeoJSON's features, with their records.
+    Organisation.objects.filter(slug__startswith=prefix).update(latitude=49.1, longitude=-0.3)
 
 
 def queries(client, url):

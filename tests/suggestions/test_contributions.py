@@ -226,16 +226,16 @@ def test_past_the_limit_the_geojson_groups_actors_and_drops_none(placed, client,
     assert placed_count >= 3
     whole = client.get("/api/v1/acteurs/", {"format": "geojson"}).json()
 
-    assert not whole["groupes"] and whole["total"] == len(whole["features"]) == placed_count
+    assert not whole["groupes"] and whole["count"] == len(whole["features"]) == placed_count
     monkeypatch.setattr(api, "MAP_FEATURES", 2)
     far = client.get("/api/v1/acteurs/", {"format": "geojson", "zoom": "1"}).json()
 
-    assert far["groupes"] and far["total"] == placed_count
+    assert far["groupes"] and far["count"] == placed_count
     groups = [f["properties"]["nombre"] for f in far["features"] if "nombre" in f["properties"]]
     singles = [f for f in far["features"] if "slug" in f["properties"]]
     assert groups and sum(groups) + len(singles) == placed_count
     near = client.get("/api/v1/acteurs/", {"format": "geojson", "zoom": "20"}).json()
-    assert len(near["features"]) > len(far["features"]) and near["total"] == placed_count
+    assert len(near["features"]) > len(far["features"]) and near["count"] == placed_count
     assert client.get("/api/v1/acteurs/", {"format": "geojson", "zoom": "loin"}).status_code == 400
 
 
