@@ -129,7 +129,8 @@ TO_RGB_JS = """(color) => { const e = document.createElement('i'); e.style.color
 def test_the_import_and_merge_pages_have_the_admins_buttons_and_radios(site, page):
     """« Simuler l'import » and « Fusionner » are <button>s: they look like Django's
     buttons (its colours, rounded, no border), not the browser's grey ones; the merge's
-    radio list (an administrator's) reads one choice per line, each radio before its label."""
+    choice of the record to keep (an administrator's) reads one choice per line, each radio
+    before its label."""
     from django.contrib.auth.models import User
 
     from imports.models import DuplicatePair
@@ -150,12 +151,13 @@ def test_the_import_and_merge_pages_have_the_admins_buttons_and_radios(site, pag
     first, second = sorted(OrganisationFactory.create_batch(2, name="Épicerie solidaire"), key=lambda o: o.pk)
     pair = DuplicatePair.objects.create(first=first, second=second, reason="name_commune", score=0.97)
     page.goto(site + reverse("admin:imports_duplicatepair_merge", args=[pair.pk]))
-    labels = page.locator("form label:has(> input[type=radio])")
-    assert labels.count() == 2
-    boxes = [labels.nth(i).bounding_box() for i in range(2)]
+    # « Organisation à garder »: one choice per line, each radio before its label.
+    radios = page.locator("form input[type=radio][name=keep]")
+    assert radios.count() == 2
+    boxes = [radios.nth(i).bounding_box() for i in range(2)]
     assert boxes[1]["y"] >= boxes[0]["y"] + boxes[0]["height"] - 1, "one choice per line"
     for i in range(2):
-        radio = labels.nth(i).locator("input[type=radio]").bounding_box()
-        assert radio["x"] <= boxes[i]["x"] + 2, "the radio before its label"
-        assert labels.nth(i).evaluate("l => getComputedStyle(l).cssFloat") == "none"
+        label = page.locator(f"label[for='{radios.nth(i).get_attribute('id')}']")
+        assert boxes[i]["x"] <= label.bounding_box()["x"], "the radio before its label"
+        assert label.evaluate("l => getComputedStyle(l).cssFloat") == "none"
     page.screenshot(path=str(SCREENSHOTS / f"admin-merge-{WIDTH}.png"), full_page=True)
