@@ -78,8 +78,8 @@ def test_hostile_text_is_inert_on_every_output(poisoned, client, editor_client):
         for pattern in DANGEROUS:
             assert not pattern.search(text), (url, pattern.pattern)
     # JSON answers carry the text as data: a JSON type that no browser sniffs into HTML.
-    for url in ("/api/v1/acteurs/", "/api/v1/actions/", "/api/v1/programmes/", "/api/v1/data-inclusion/structures/",
-                "/api/v1/data-inclusion/services/"):  # fmt: skip
+    for url in ("/api/v1/acteurs/", "/api/v1/actions/", "/api/v1/programmes/", "/api/v1/data-inclusion/structures/?page_size=100",
+                "/api/v1/data-inclusion/services/?page_size=100"):  # fmt: skip
         response = client.get(url)
         assert (
             response["Content-Type"].startswith("application/json")

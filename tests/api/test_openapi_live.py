@@ -53,6 +53,7 @@ SAMPLES = [
     ("/api/v1/secteurs/petite-enfance/", {}, 200),
     ("/api/v1/data-inclusion/structures/", {}, 200),
     ("/api/v1/data-inclusion/services/", {}, 200),
+    ("/api/v1/data-inclusion/services/?page=2&page_size=5", {}, 200),
     # errors
     ("/api/v1/acteurs/?secteur=inconnu", {}, 400),
     ("/api/v1/acteurs/?departement=75", {}, 400),
@@ -69,6 +70,9 @@ SAMPLES = [
     ("/api/v1/acteurs/uraf/?format=geojson", {}, 404),
     ("/api/v1/acteurs/?format=xml", {}, 404),
     ("/api/v1/data-inclusion/services/?format=csv", {}, 404),
+    ("/api/v1/data-inclusion/structures/?page=99", {}, 404),
+    ("/api/v1/data-inclusion/structures/?page_size=101", {}, 400),
+    ("/api/v1/data-inclusion/services/?departement=14", {}, 400),
     ("/api/v1/acteurs/", {"HTTP_ACCEPT": "text/csv"}, 406),
     ("/api/v1/data-inclusion/structures/", {"HTTP_ACCEPT": "text/html"}, 406),
 ]
@@ -175,8 +179,10 @@ def test_a_throttled_answer_matches_the_document(openapi, content, client, monke
             "/api/v1/acteurs/?format=geojson",
             lambda data: data["features"][0]["geometry"].update(type="Polygon"),
         ),
-        ("/api/v1/data-inclusion/services/", lambda data: data[0].update(champ_inconnu=None)),
-        ("/api/v1/data-inclusion/structures/", lambda data: data[0].pop("reseaux_porteurs")),
+        ("/api/v1/data-inclusion/services/", lambda data: data["results"][0].update(champ_inconnu=None)),
+        ("/api/v1/data-inclusion/structures/", lambda data: data["results"][0].pop("reseaux_porteurs")),
+        ("/api/v1/data-inclusion/structures/", lambda data: data["results"][0].update(telephone="02 31 00 00 00")),
+        ("/api/v1/data-inclusion/services/", lambda data: data.pop("count")),
         ("/api/v1/acteurs/?page=99", lambda data: data.update(detail=None)),
     ],
 )
