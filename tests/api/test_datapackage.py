@@ -5,6 +5,7 @@ made from the columns the files are written with; the DCAT-AP catalogue lists th
 
 import json
 import time
+import warnings
 
 import pytest
 from frictionless import Package, system
@@ -155,6 +156,39 @@ def test_the_dcat_catalogue_lists_every_download(directory, client):
     assert len(downloads) == 7
     for url in downloads:
         assert client.get(url.removeprefix("http://testserver")).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_the_dcat_catalogue_reads_as_rdf(directory, client):
+    """Read as RDF (rdflib's JSON-LD parser, the context inline: nothing fetched), every
+    statement is there: a key the context did not map would be dropped silently."""
+    import rdflib
+    from django.conf import settings
+    from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
+
+    with warnings.catch_warnings():  # rdflib 7.6's JSON-LD parser uses its own deprecated ConjunctiveGraph
+        warnings.simplefilter("ignore", DeprecationWarning)
+        graph = rdflib.Graph().parse(data=client.get(CATALOGUE).content, format="json-ld")
+    catalogues = list(graph.subjects(RDF.type, DCAT.Catalog))
+    assert len(catalogues) == 1
+    catalogue = catalogues[0]
+    assert str(graph.value(catalogue, DCTERMS.license)) == settings.DIRECTORY_DATA_LICENCE_URL
+    assert graph.value(graph.value(catalogue, DCTERMS.publisher), FOAF.name) is not None
+    datasets = set(graph.objects(catalogue, DCAT.dataset))
+    assert datasets == set(graph.subjects(RDF.type, DCAT.Dataset)) and len(datasets) == 3
+    distributions = set(graph.subjects(RDF.type, DCAT.Distribution))
+    assert len(distributions) == 7
+    for distribution in distributions:
+        assert graph.value(distribution, DCAT.accessURL) and graph.value(distribution, DCAT.mediaType)
+        assert str(graph.value(distribution, DCTERMS.license)) == settings.DIRECTORY_DATA_LICENCE_URL
+    for dataset in datasets:
+        for predicate in (DCTERMS.title, DCTERMS.description, DCTERMS.identifier, DCTERMS.publisher,
+                          DCTERMS.modified, DCAT.distribution, DCAT.landingPage):  # fmt: skip
+            assert graph.value(dataset, predicate) is not None, (dataset, predicate)
+    csv = {str(d) for d in distributions if str(graph.value(d, DCAT.mediaType)).endswith("text/csv")}
+    assert csv and all(
+        str(graph.value(rdflib.URIRef(d), DCTERMS.conformsTo)).endswith("/donnees/datapackage.json") for d in csv
+    ), "the CSVs point at their description"
 
 
 @pytest.mark.django_db
