@@ -102,6 +102,12 @@ class PartialDate:
             return f"{self.year:04d}"
         return ""
 
+    def edtf(self):
+        """ISO 8601-2 (EDTF), as :meth:`iso` but ``XXXX-12-14`` for a day and month with no
+        year: a form no spreadsheet reads as a formula (``--12-14`` is one, « 12 − 14 »)."""
+        iso = self.iso()
+        return "XXXX" + iso[1:] if iso.startswith("--") else iso
+
     def sort_key(self):
         return (self.year or 0, self.month or 0, self.day or 0)
 

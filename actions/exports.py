@@ -13,7 +13,7 @@ from .models import Action, Inheritance, Partnership, Role
 
 DATES = ("start_year", "start_month", "start_day", "end_year", "end_month", "end_day", "since")
 VALUES = ("title", "slug", "description", "updated_at", "territories_from", "programme__title",
-          "programme__actor__name", "parent__title", *DATES, *(f"programme__{d}" for d in DATES))  # fmt: skip
+          "programme__actor__name", "programme__actor__slug", "parent__title", *DATES, *(f"programme__{d}" for d in DATES))  # fmt: skip
 ORIGINS = dict(Inheritance.choices)
 
 
@@ -34,8 +34,10 @@ COLUMNS = [
     Column("Action parente", lambda row: row["parent__title"], description="Pour un sous-élément d'une action."),
     Column("Période", lambda row: period_of(row) or period_of(row, "programme__"),
            description="En français, à la précision connue ; sans dates propres, celle du programme."),
-    Column("Début (ISO)", lambda row: PartialDate(row["start_year"], row["start_month"], row["start_day"]).iso(),
-           description="ISO 8601 à la précision connue : 2006, 2006-12, 2006-01-17, ou --12-14 sans année."),
+    Column("Début (ISO)", lambda row: PartialDate(row["start_year"], row["start_month"], row["start_day"]).edtf(),
+           constraints={"pattern": r"(\d{4}|XXXX)(-\d{2}(-\d{2})?)?"},
+           description="ISO 8601-2 (EDTF) à la précision connue : 2006, 2006-12, 2006-01-17, ou XXXX-12-14 sans "
+           "année (l'API écrit --12-14, qu'un tableur lirait comme une formule)."),
     Column("Territoires", lambda row: join_texts(name for name, _ in row["coverage"]["territories"]),
            description="Territoires où elle a lieu, séparés par « | »."),
     Column("Codes INSEE", lambda row: join_texts(code for _, code in row["coverage"]["territories"]),
@@ -50,7 +52,13 @@ COLUMNS = [
     Column("Fiche", lambda row: row["url"], format="uri", description="Adresse de sa page dans l'annuaire."),
     Column("Mise à jour", lambda row: row["updated_at"].date().isoformat(), "date",
            description="Dernière modification de l'action."),
+    Column("Identifiant", lambda row: row["slug"], constraints={"required": True, "unique": True},
+           description="Identifiant stable de l'action (celui de /api/v1/actions/<identifiant>/) : la clé du fichier."),
+    Column("Identifiant de l'acteur", lambda row: row["programme__actor__slug"], constraints={"required": True},
+           description="L'« Identifiant » de l'acteur qui la mène dans l'export des acteurs."),
 ]  # fmt: skip
+KEY = "Identifiant"  # the primary key of the file (datapackage.json)
+ACTOR_KEY = "Identifiant de l'acteur"  # -> the actors' file
 
 
 def rows(ids, site_url):

@@ -9,7 +9,6 @@ from actors.models import Sector
 from actors.nearby import NearbyMixin
 from actors.views import territories_prefetch, vocabulary_of
 from common import structured_data
-from common.csv import header_of
 from common.listing import DirectoryListView, MatchesMixin
 from common.redirects import redirect_moved
 from common.search import DOCUMENT_FIELDS
@@ -41,7 +40,7 @@ class ActionListView(MatchesMixin, NearbyMixin, DirectoryListView):
     template_name = "actions/action_list.html"
 
     csv_name = "actions-ess-basse-normandie"
-    csv_header = header_of(exports.COLUMNS)
+    csv_columns = exports.COLUMNS
 
     def get_queryset(self):
         return Action.objects.published().for_list()

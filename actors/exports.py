@@ -19,8 +19,15 @@ def join_texts(texts):
     return " | ".join(texts)
 
 
+# What the public record's identifiers and codes look like (Table Schema ``pattern``).
+PATTERNS = {"siren": r"\d{9}", "siret": r"\d{14}", "rna": r"W\d{9}", "code_postal": r"\d{5}", "code_insee": r"\w{5}"}
+
+
 def record_column(field):
-    return Column(field.header, lambda row: row["record"][field.key], field.type, field.description, field.format)
+    constraints = {"pattern": PATTERNS[field.key]} if field.key in PATTERNS else {}
+    return Column(field.header, lambda row: row["record"][field.key], field.type, field.description, field.format,
+                  constraints)  # fmt: skip
+
 
 
 COLUMNS = [
@@ -41,7 +48,10 @@ COLUMNS = [
            "Dernière modification de la fiche (≠ « Vérifiée le »)."),
     Column("Démonstration (fictif)", lambda row: "oui" if row["is_demo"] else "",
            description="« oui » pour une fiche fictive de démonstration."),
+    Column("Identifiant", lambda row: row["slug"], constraints={"required": True, "unique": True},
+           description="Identifiant stable de l'acteur (celui de /api/v1/acteurs/<identifiant>/) : la clé du fichier."),
 ]  # fmt: skip
+KEY = "Identifiant"  # the primary key of the file (datapackage.json)
 
 
 def rows(ids, site_url):

@@ -9,7 +9,6 @@ from django.templatetags.static import static
 
 from common import structured_data
 from common.collation import french, french_key
-from common.csv import header_of
 from common.listing import DirectoryListView, MatchesMixin, paginate
 from common.querystring import filters_only, with_params
 from common.redirects import redirect_moved
@@ -49,7 +48,7 @@ class ActorListView(MatchesMixin, NearbyMixin, DirectoryListView):
     template_name = "actors/actor_list.html"
 
     csv_name = "acteurs-ess-basse-normandie"
-    csv_header = header_of(exports.COLUMNS)
+    csv_columns = exports.COLUMNS
 
     def get_queryset(self):
         return Organisation.objects.actors().published().for_list()

@@ -1,20 +1,35 @@
 """CSV made for spreadsheets: UTF-8 with a byte-order mark and « ; » separators, so that
 French Excel, LibreOffice and Python's csv module open it as is; streamed row by row;
-and every cell protected against formula injection."""
+and every free-text cell protected against formula injection, while a typed cell (a
+number, a date) is written as its value — the one rule is :func:`safe_cell`."""
 
 import csv
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # A cell starting with one of these is read as a formula by spreadsheet programs (OWASP,
 # « CSV Injection »): =, +, -, @, a tab or a carriage return.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
+# The whole text of a value of these Table Schema types: a spreadsheet reads it as that
+# value (« -0.370679 » is a number, not a formula), so it needs no neutralising. A cell of
+# a typed column that does not read so is neutralised as free text.
+TYPED_VALUES = {
+    "number": re.compile(r"-?\d+(?:\.\d+)?"),
+    "integer": re.compile(r"-?\d+"),
+    "date": re.compile(r"\d{4}-\d{2}-\d{2}"),
+}
 
-def safe_cell(value):
-    """The value as text, prefixed with a single quote when a spreadsheet would run it
-    (OWASP's recommendation; the quote shows, the formula does not run)."""
+
+def safe_cell(value, type="string"):
+    """The value as text: as is when it is a value of its column's ``type`` (numbers,
+    dates), else prefixed with a single quote when a spreadsheet would run it (OWASP's
+    recommendation; the quote shows, the formula does not run)."""
     text = "" if value is None else str(value)
+    pattern = TYPED_VALUES.get(type)
+    if pattern is not None and pattern.fullmatch(text):
+        return text
     if text.startswith(FORMULA_TRIGGERS):
         return "'" + text
     return text
@@ -27,13 +42,14 @@ class _Echo:
         return value
 
 
-def csv_lines(header, rows):
+def csv_lines(columns, rows):
     """The lines of the file, one at a time: the header (after the byte-order mark), then
-    each row, every cell passed through :func:`safe_cell`."""
+    each row, every cell passed through :func:`safe_cell` with its column's type."""
     writer = csv.writer(_Echo(), delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    yield "\ufeff" + writer.writerow([safe_cell(cell) for cell in header])
+    yield "\ufeff" + writer.writerow([safe_cell(header) for header in header_of(columns)])
+    types = [column.type for column in columns]
     for row in rows:
-        yield writer.writerow([safe_cell(cell) for cell in row])
+        yield writer.writerow([safe_cell(cell, type) for cell, type in zip(row, types, strict=True)])
 
 
 @dataclass(frozen=True)
@@ -47,6 +63,16 @@ class Column:
     type: str = "string"
     description: str = ""
     format: str = "default"
+    constraints: dict = field(default_factory=dict)  # Table Schema: pattern, required, unique…
+
+    def table_schema(self):
+        """Its field in a Table Schema (frictionless specs, v1)."""
+        described = {"name": self.header, "type": self.type, "format": self.format}
+        if self.description:
+            described["description"] = self.description
+        if self.constraints:
+            described["constraints"] = dict(self.constraints)
+        return described
 
 
 def header_of(columns):

@@ -25,8 +25,8 @@ from .search import mark, passage, query_stems
 CSV_CHUNK = 1000
 
 
-def csv_response(header, rows, filename):
-    response = StreamingHttpResponse(csv_lines(header, rows), content_type="text/csv; charset=utf-8")
+def csv_response(columns, rows, filename):
+    response = StreamingHttpResponse(csv_lines(columns, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -47,11 +47,11 @@ def paginate(request, queryset, page_kwarg="page", per_page=None, count=None):
 
 
 class DirectoryListView(FilterView):
-    """A filtered list. Its CSV: ``csv_header`` and ``csv_rows(ids, site_url)``, the rows
+    """A filtered list. Its CSV: ``csv_columns`` and ``csv_rows(ids, site_url)``, the rows
     of a chunk of primary keys (in the list's order), read as plain values: 10,000 rows
     stream in a second or two, in flat memory."""
 
-    csv_header = []
+    csv_columns = []  # common.csv.Column
     csv_name = "export"
     list_name = ""  # the list's name in its JSON-LD (an ``ItemList`` of the page's items)
 
@@ -74,7 +74,7 @@ class DirectoryListView(FilterView):
                     yield from self.csv_rows(list(ids), site_url)
 
         stamp = timezone.localdate().isoformat()
-        return csv_response(self.csv_header, rows(), f"{self.csv_name}-{stamp}.csv")
+        return csv_response(self.csv_columns, rows(), f"{self.csv_name}-{stamp}.csv")
 
     def get(self, request, *args, **kwargs):
         self.filterset = self.get_filterset(self.get_filterset_class())

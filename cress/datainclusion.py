@@ -7,7 +7,10 @@ Every field of the schema is present, and nothing else. What the directory does 
 is ``null`` (the /donnees/ page lists the fields that are always so); nothing is guessed:
 
 - a phone number or an e-mail address only when the organisation agreed to its
-  publication (``phone_public``, ``email_public``);
+  publication (``phone_public``, ``email_public``); the phone in E.164 (« +33231000000 »),
+  and only when the text holds exactly one number valid in France's numbering plan;
+- INSEE codes of today's Code officiel géographique: a historic commune as today's
+  commune, a region as its départements — a former region (Basse-Normandie) as its own;
 - opening hours only when they read exactly as OpenStreetMap ``opening_hours`` (as
   entered, or from a plain French text such as « du lundi au vendredi, 9 h – 17 h »);
 - thématiques, publics and réseaux porteurs only through the reviewed tables below;
@@ -19,14 +22,13 @@ The package itself is a test dependency: nothing here imports it.
 
 import re
 
+import phonenumbers
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework.decorators import api_view, schema
-from rest_framework.response import Response
 
 from actions.models import ACTOR_DEFERRED, LIST_DEFERRED, Action, Programme
 from actors.models import Organisation
-from common.api import UncheckedParametersSchema
+from common.api import ReadOnlyDirectoryViewSet
 from common.collation import french
 from common.search import DOCUMENT_FIELDS
 from territories.models import Territory, TerritoryKind
@@ -107,7 +109,10 @@ ADDRESS_FIELDS = {
     "complement_adresse": _nullable(STRING),
     "longitude": _nullable(NUMBER),
     "latitude": _nullable(NUMBER),
-    "telephone": _nullable(STRING, "Publié seulement avec l'accord de l'organisation."),
+    "telephone": _nullable(
+        {"type": "string", "pattern": r"^\+[1-9]\d{6,14}$"},
+        "Au format E.164 (« +33231000000 ») ; publié seulement avec l'accord de l'organisation.",
+    ),
     "courriel": _nullable(
         {"type": "string", "format": "email"}, "Publié seulement avec l'accord de l'organisation."
     ),
@@ -208,6 +213,19 @@ def _text(*candidates):
 
 def _http(url):
     return url if url.startswith(("http://", "https://")) else None
+
+
+def telephone(text):
+    """The number in E.164 (« +33231000000 »), or ``None`` unless the text holds exactly
+    one number, valid in the French numbering plan (« 02 31 00 00 00 », « +33 2 31… »):
+    a number that does not read is left out, never guessed."""
+    numbers = [
+        match.number
+        for match in phonenumbers.PhoneNumberMatcher(text or "", "FR", leniency=phonenumbers.Leniency.VALID)
+    ]
+    if len(numbers) != 1:
+        return None
+    return phonenumbers.format_number(numbers[0], phonenumbers.PhoneNumberFormat.E164)
 
 
 def _coordinate(value):
@@ -342,7 +360,7 @@ def structure_record(actor, request):
         "complement_adresse": None,  # our address is one line (street and complement)
         "longitude": _coordinate(actor.longitude),
         "latitude": _coordinate(actor.latitude),
-        "telephone": actor.public_phone or None,
+        "telephone": telephone(actor.public_phone),
         "courriel": actor.public_email or None,
         "site_web": _http(actor.website),
         "horaires_accueil": opening_hours(actor.opening_hours),
@@ -379,40 +397,67 @@ def service_record(action, request, departements):
 SEARCH = DOCUMENT_FIELDS
 
 
-@extend_schema(
-    operation_id="data_inclusion_structures",
-    tags=["data-inclusion"],
-    responses={200: OpenApiResponse(_object_schema(STRUCTURE_FIELDS, "Structure (data·inclusion v1)"))},
-)
-@api_view(["GET"])
-@schema(UncheckedParametersSchema())
-def structures(request):
-    """Les acteurs publiés, au format « structure » du schéma data·inclusion v1 (une
-    seule réponse, sans pagination)."""
-    actors = (
-        Organisation.objects.actors().published().real().order_by(*french("name"), "pk")
-        .select_related("parent", "commune__current")
-        .defer(*(f"{related}{name}" for related in ("", "parent__", "commune__", "commune__current__")
-                 for name in SEARCH))
-    )  # fmt: skip
-    return Response([structure_record(a, request) for a in actors])
+def _page_of(schema, description):
+    """An item of the list: drf-spectacular makes it the page every list of the API
+    answers (``count``, ``next``, ``previous``, ``results``: ``DirectoryPagination``)."""
+    return _object_schema(schema, description)["items"]
 
 
-@extend_schema(
-    operation_id="data_inclusion_services",
-    tags=["data-inclusion"],
-    responses={200: OpenApiResponse(_object_schema(SERVICE_FIELDS, "Service (data·inclusion v1)"))},
-)
-@api_view(["GET"])
-@schema(UncheckedParametersSchema())
-def services(request):
-    """Les actions publiées, au format « service » du schéma data·inclusion v1 (une seule
-    réponse, sans pagination) ; leur structure est leur acteur."""
-    programmes = Programme.objects.select_related("actor").defer(*LIST_DEFERRED, *ACTOR_DEFERRED)
-    actions = (
-        Action.objects.published().real().defer(*LIST_DEFERRED)
-        .prefetch_related(Prefetch("programme", queryset=programmes)).with_coverage()
-        .order_by("programme__actor__name", "programme__title", "order", "pk")
-    )  # fmt: skip
-    departements = departements_of_regions()
-    return Response([service_record(a, request, departements) for a in actions])
+class DataInclusionViewSet(ReadOnlyDirectoryViewSet):
+    """A data·inclusion export: paged as every list of the API (``page``, ``page_size`` up
+    to 100, 400 for an unknown parameter, 404 past the last page), no filter."""
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.records(page))
+
+
+class StructureViewSet(DataInclusionViewSet):
+    @extend_schema(
+        operation_id="data_inclusion_structures",
+        tags=["data-inclusion"],
+        responses={200: OpenApiResponse(_page_of(STRUCTURE_FIELDS, "Structure (data·inclusion v1)"))},
+    )
+    def list(self, request, *args, **kwargs):
+        """Les acteurs publiés, au format « structure » du schéma data·inclusion v1, par
+        pages (``page``, ``page_size`` jusqu'à 100)."""
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return (
+            Organisation.objects.actors().published().real().order_by(*french("name"), "pk")
+            .select_related("parent", "commune__current")
+            .defer(*(f"{related}{name}" for related in ("", "parent__", "commune__", "commune__current__")
+                     for name in SEARCH))
+        )  # fmt: skip
+
+    def records(self, actors):
+        return [structure_record(a, self.request) for a in actors]
+
+
+class ServiceViewSet(DataInclusionViewSet):
+    @extend_schema(
+        operation_id="data_inclusion_services",
+        tags=["data-inclusion"],
+        responses={200: OpenApiResponse(_page_of(SERVICE_FIELDS, "Service (data·inclusion v1)"))},
+    )
+    def list(self, request, *args, **kwargs):
+        """Les actions publiées, au format « service » du schéma data·inclusion v1, par
+        pages (``page``, ``page_size`` jusqu'à 100) ; leur structure est leur acteur."""
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        programmes = Programme.objects.select_related("actor").defer(*LIST_DEFERRED, *ACTOR_DEFERRED)
+        return (
+            Action.objects.published().real().defer(*LIST_DEFERRED)
+            .prefetch_related(Prefetch("programme", queryset=programmes)).with_coverage()
+            .order_by("programme__actor__name", "programme__title", "order", "pk")
+        )  # fmt: skip
+
+    def records(self, actions):
+        departements = departements_of_regions()
+        return [service_record(a, self.request, departements) for a in actions]
+
+
+structures = StructureViewSet.as_view({"get": "list"})
+services = ServiceViewSet.as_view({"get": "list"})

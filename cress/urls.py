@@ -21,6 +21,8 @@ site_pages = (
         path("accessibilite/", views.accessibility_statement, name="accessibility"),
         path("mentions-legales/", views.legal_notice, name="legal"),
         path("donnees/", views.open_data, name="open-data"),
+        path("donnees/datapackage.json", views.datapackage, name="datapackage"),
+        path("donnees/catalogue.jsonld", views.catalogue, name="catalogue"),
         path("flux/", LatestFeed(), name="feed"),
     ],
     "site",

@@ -20,6 +20,7 @@ from territories.models import Scope, Territory, TerritoryKind
 from territories.region import DEPARTEMENT_CODES, DEPARTEMENTS
 
 from . import accessibility, one_box, places, search_results
+from . import open_data as described
 from .datainclusion import UNFILLED_SERVICE_FIELDS, UNFILLED_STRUCTURE_FIELDS
 
 
@@ -256,8 +257,29 @@ def open_data(request):
             "geojson_max_page_size": f"{GEOJSON_MAX_PAGE_SIZE:,}".replace(",", "\u202f"),
             "unfilled_structure_fields": UNFILLED_STRUCTURE_FIELDS,
             "unfilled_service_fields": UNFILLED_SERVICE_FIELDS,
+            "datapackage_url": request.build_absolute_uri(reverse("site:datapackage")),
+            "catalogue_url": request.build_absolute_uri(reverse("site:catalogue")),
         },
     )
+
+
+@require_GET
+def datapackage(request):
+    """/donnees/datapackage.json: the CSVs described (Frictionless Data Package)."""
+    return _described(described.datapackage(request), "application/json")
+
+
+@require_GET
+def catalogue(request):
+    """/donnees/catalogue.jsonld: the DCAT-AP catalogue that data.gouv.fr harvests."""
+    return _described(described.catalogue(request), "application/ld+json")
+
+
+def _described(data, content_type):
+    response = JsonResponse(data, content_type=f"{content_type}; charset=utf-8",
+                            json_dumps_params={"ensure_ascii": False, "indent": 1})  # fmt: skip
+    response["Access-Control-Allow-Origin"] = "*"  # read by harvesters and validators from anywhere
+    return response
 
 
 def open_data_catalog(request):

@@ -84,7 +84,7 @@ def public_urls(drafts):
         "/api/v1/acteurs/?page_size=100", "/api/v1/actions/?page_size=100", "/api/v1/programmes/?page_size=100",
         "/api/v1/organisations/?page_size=100", f"/api/v1/acteurs/{actor.slug}/",
         f"/api/v1/actions/{action.slug}/", f"/api/v1/programmes/{programme.slug}/",
-        "/api/v1/data-inclusion/structures/", "/api/v1/data-inclusion/services/",
+        "/api/v1/data-inclusion/structures/?page_size=100", "/api/v1/data-inclusion/services/?page_size=100",
         # the drafts' own addresses must answer 404 and say nothing
         "/acteurs/acteur-brouillon/", "/acteurs/acteur-archive/", "/partenaires/mairie-brouillon/",
         "/actions/evenements/evenement-programme-brouillon/", "/actions/evenements/evenement-acteur-brouillon/",

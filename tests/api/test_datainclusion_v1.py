@@ -31,17 +31,14 @@ class StrictService(v1.Service):
 STRICT = {"ignore_warnings": False}
 
 
-def exported(client, url):
-    """Every item of the export, following ``next`` if it ever gets paginated."""
-    items, address = [], url
+def exported(client, url, page_size=100):
+    """Every item of the export, page by page, following ``next`` to ``null``."""
+    items, address = [], f"{url}?page_size={page_size}"
     while address:
         data = client.get(address).json()
-        if isinstance(data, dict):
-            items += data["results"]
-            address = data["next"]
-        else:
-            items += data
-            address = None
+        assert data["count"] >= len(data["results"])
+        items += data["results"]
+        address = data["next"]
     return items
 
 
@@ -65,6 +62,71 @@ def test_every_structure_and_service_is_valid_under_v1(directory, client):
         assert set(item) == set(v1.Service.model_fields)
     assert {s["structure_id"] for s in services} <= {s["id"] for s in structures}
     assert len({s["id"] for s in services}) == len(services)
+
+
+@pytest.mark.django_db
+def test_the_exports_are_paged_as_every_list_of_the_api(directory, client):
+    """``page`` and ``page_size`` (up to 100), ``count``/``next``/``previous``/``results``:
+    walking ``next`` by pages of 5 gives each item once, in the order of one whole page."""
+    for url in (STRUCTURES, SERVICES):
+        whole = exported(client, url)
+        assert [item["id"] for item in exported(client, url, page_size=5)] == [item["id"] for item in whole]
+        first = client.get(url).json()
+        assert first["count"] == len(whole) and first["previous"] is None
+        assert len(first["results"]) == min(len(whole), 20), "20 a page, as the other lists"
+        assert client.get(f"{url}?page=99").status_code == 404
+        assert client.get(f"{url}?page_size=101").status_code == 400
+        assert client.get(f"{url}?departement=14").status_code == 400, "no filter: an unknown parameter"
+    last = client.get(f"{SERVICES}?page_size=5&page=2").json()
+    assert last["previous"].endswith("page_size=5") and "page=3" in last["next"]
+
+
+@pytest.mark.parametrize(
+    ("text", "e164"),
+    [
+        ("02 31 00 00 00", "+33231000000"),
+        ("02.31.00.00.00", "+33231000000"),
+        ("0231000000", "+33231000000"),
+        ("+33 (0)2 31 00 00 00", "+33231000000"),
+        ("+33 2 31 00 00 00", "+33231000000"),
+        ("Tél. : 06 12 34 56 78", "+33612345678"),
+        ("0800 12 34 56", "+33800123456"),
+        ("02 31 00 00", None),  # a digit pair short
+        ("02 31 00 00 00 / 06 12 34 56 78", None),  # two numbers: the schema takes one
+        ("0262 12 34 56", None),  # La Réunion: not +33 262…
+        ("3949", None),  # a short service number, not callable from abroad
+        ("sur rendez-vous", None),
+        ("", None),
+    ],
+)
+def test_telephones_are_e164_or_left_out(text, e164):
+    assert datainclusion.telephone(text) == e164
+
+
+@pytest.mark.django_db
+def test_codes_are_todays_official_codes(directory, client):
+    """Every INSEE code is one of today's Code officiel géographique: communes and
+    départements in force (a commune déléguée as its commune nouvelle), never a region's
+    code (v1 has none: a region is its départements) — Basse-Normandie, named by the
+    content, keeps its own three départements, not today's Normandie's five."""
+    from territories.models import TerritoryKind
+
+    Organisation.objects.filter(slug="uriopss").update(commune=Territory.objects.get(key="14371-deleguee"))
+    current = set(
+        Territory.objects.filter(
+            is_current=True, kind__in=[TerritoryKind.COMMUNE, TerritoryKind.DEPARTEMENT]
+        ).values_list("code", flat=True)
+    )
+    structures = exported(client, STRUCTURES)
+    services = exported(client, SERVICES)
+    codes = {s["code_insee"] for s in structures if s["code_insee"]}
+    zones = {code for s in services for code in s["zone_eligibilite"] or []}
+    assert codes and zones and codes | zones <= current
+    assert "14371" in codes
+    # A region's code would read as a département's: 25 (Basse-Normandie) is the Doubs,
+    # 28 (Normandie) the Eure-et-Loir: neither is in the content.
+    assert not {"25", "28"} & zones, "no region code"
+    assert {"14", "50", "61"} <= zones and not {"27", "76"} & zones, "Basse-Normandie, not Normandie"
 
 
 @pytest.mark.django_db
@@ -103,7 +165,7 @@ def test_what_the_directory_knows_is_published_and_only_with_consent(directory, 
         "12 rue des Lilas", "14000", "Caen", "14118",
     )  # fmt: skip
     assert (uraf["latitude"], uraf["longitude"]) == (49.182863, -0.370679)
-    assert uraf["telephone"] == "02 31 00 00 00" and uraf["courriel"] is None, "the e-mail is not public"
+    assert uraf["telephone"] == "+33231000000" and uraf["courriel"] is None, "E.164; the e-mail is not public"
     assert uraf["site_web"] == "https://www.uraf-normandie.fr/" and uraf["siret"] == "77569988200024"
     assert uraf["horaires_accueil"] == "Mo-Fr 09:00-12:00,14:00-17:00"
     uriopss = structures["cress-basse-normandie--uriopss"]

@@ -329,13 +329,13 @@ def test_atom_feed_of_latest_programmes_and_actions(directory, client):
 def test_data_inclusion_export(directory, client):
     """The shape of the export (its validity under the v1 schema: test_datainclusion_v1.py)."""
     prefix = "cress-basse-normandie--"
-    structures = client.get("/api/v1/data-inclusion/structures/").json()
+    structures = client.get("/api/v1/data-inclusion/structures/?page_size=100").json()["results"]
     assert sorted(s["id"].removeprefix(prefix) for s in structures) == SIX_ACTORS
     mutualite = next(s for s in structures if s["id"] == prefix + "mutualite-francaise-du-calvados")
     assert mutualite["adresse"] is None and mutualite["source"] == "cress-basse-normandie"
     assert "typologie" not in mutualite, "a v0 field"
     services = {
-        s["id"].removeprefix(prefix): s for s in client.get("/api/v1/data-inclusion/services/").json()
+        s["id"].removeprefix(prefix): s for s in client.get("/api/v1/data-inclusion/services/?page_size=100").json()["results"]
     }
     halte = services["halte-garderie-itinerante"]
     assert halte["structure_id"] == prefix + "mutualite-francaise-du-calvados"
@@ -392,10 +392,10 @@ def test_open_data_exports_leave_out_demonstration_data(directory, client):
     assert "Démo" not in client.get("/flux/").content.decode()
     demo = client.get("/api/v1/acteurs/demo-acteur-0/").json()
     assert demo["demonstration"] is True and demo["name"].startswith("Démo · ")
-    structures = client.get("/api/v1/data-inclusion/structures/").json()
+    structures = client.get("/api/v1/data-inclusion/structures/?page_size=100").json()["results"]
     assert structures and not any(s["id"].startswith("cress-basse-normandie--demo-") for s in structures)
     assert not any(
-        "demo-" in s["structure_id"] for s in client.get("/api/v1/data-inclusion/services/").json()
+        "demo-" in s["structure_id"] for s in client.get("/api/v1/data-inclusion/services/?page_size=100").json()["results"]
     )
 
 

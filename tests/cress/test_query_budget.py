@@ -56,8 +56,10 @@ PAGES = {
     "API actors, filtered": ("/api/v1/acteurs/?departement=14&secteur=petite-enfance", 7),
     "API actions": ("/api/v1/actions/", 9),
     "API programmes": ("/api/v1/programmes/", 6),
-    "data·inclusion structures": ("/api/v1/data-inclusion/structures/", 1),
-    "data·inclusion services": ("/api/v1/data-inclusion/services/", 6),
+    "data·inclusion structures": ("/api/v1/data-inclusion/structures/", 2),  # the count, the page
+    "data·inclusion services": ("/api/v1/data-inclusion/services/", 7),
+    "datapackage.json": ("/donnees/datapackage.json", 0),
+    "DCAT catalogue": ("/donnees/catalogue.jsonld", 0),
     "feed": ("/flux/", 4),
     "sitemap index": ("/sitemap.xml", 10),
     "sitemap page": ("/sitemap-actions.xml", 2),
