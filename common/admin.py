@@ -53,6 +53,19 @@ from .staff import is_administrator
 SEEN_VERSION = "version_ouverte"
 
 
+class SeenVersionField(forms.CharField):
+    """The version the editor opened (the lost-update guard): bookkeeping, not data — it
+    never makes a form « changed » (a save that changed nothing is told so)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def has_changed(self, initial, data):
+        return False
+
+
 # Apps above the content apps add to every content change form (``suggestions`` shows the
 # contribution an editor is applying): functions (request, object_id, model) -> dict of context.
 change_form_context = []
@@ -659,7 +672,7 @@ class ConcurrencyGuard:
         class GuardedForm(base):
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
-                self.fields[SEEN_VERSION] = forms.CharField(widget=forms.HiddenInput, required=False)
+                self.fields[SEEN_VERSION] = SeenVersionField()
                 if not self.is_bound and self.instance.pk:
                     # The version in the database now (a restore form shows an older one).
                     current = (

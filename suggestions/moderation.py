@@ -15,6 +15,7 @@ has committed, and says exactly that:
 """
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -72,6 +73,11 @@ def applying_correction(request, record, form, change):
     is told once the save has committed."""
     suggestion = pending_correction(request, record) if change else None
     if suggestion is None:
+        return
+    if not form.has_changed():
+        # « La fiche a été mise à jour » would be untrue: nothing waits accepted.
+        messages.warning(request, f"Aucun champ de la fiche n'a changé : la {suggestion.reference.lower()} reste à "
+                                  "modérer (refusez-la, avec un motif, si elle n'est pas fondée).")  # fmt: skip
         return
     record._change_reason = f"{suggestion.reference} (erreur signalée)"
     close(suggestion, State.ACCEPTED, request.user)

@@ -234,6 +234,15 @@ def test_a_correction_of_a_programme_is_accepted_by_the_programme_s_save(
     url = reverse("admin:actions_programme_change", args=[programme.pk])
     data = form_data(editor_client.get(url, {"contribution": suggestion.pk}))
     mail.outbox.clear()
+    # Saved as it was: nothing was updated, nobody is told it was.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(f"{url}?contribution={suggestion.pk}", data, follow=True)
+    suggestion.refresh_from_db()
+    assert suggestion.state == State.PENDING and mail.outbox == []
+    assert "reste à modérer" in response.content.decode()
+
+    data = form_data(editor_client.get(url, {"contribution": suggestion.pk}))  # the version just saved
+    data["title"] = data["title"] + " (corrigé)"
     with django_capture_on_commit_callbacks(execute=True):
         assert editor_client.post(f"{url}?contribution={suggestion.pk}", data).status_code == 302
     suggestion.refresh_from_db()
