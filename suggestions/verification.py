@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actors.models import Organisation
+from common.changes import content_changes
 from common.collation import french
 from jobs import mail
 
@@ -114,10 +115,13 @@ def send_requests(dry_run=False, progress=None):
     todo = due()
     if progress is not None:
         progress.begin("Liens de vérification envoyés", total=todo.count())
-    for organisation in todo.iterator():
-        names.append(organisation.name)
-        if not dry_run:
-            send_link(organisation)
-        if progress is not None:
-            progress.advance()
+    # One unit of work for the whole run (common/changes.py): what follows the « asked on »
+    # dates (the content version…) runs once, not once per organisation.
+    with content_changes(reason="Liens de vérification envoyés"):
+        for organisation in todo.iterator():
+            names.append(organisation.name)
+            if not dry_run:
+                send_link(organisation)
+            if progress is not None:
+                progress.advance()
     return names
