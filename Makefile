@@ -32,18 +32,21 @@ $(VENV)/.installed-test: pyproject.toml package-lock.json | $(VENV)/bin/activate
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-# make run is for a laptop: debug on (a throw-away secret key), the private PostgreSQL
-# unless DATABASE_URL.
+# make run is for a laptop: debug on, the private PostgreSQL unless DATABASE_URL. It writes
+# local.env (common/localenv.py) so that every manage.py command after it runs as the README
+# shows, on the same database, with the same key as the site and its worker.
 # The port is checked first, so a busy one stops at once (make run PORT=8001).
 run: export DJANGO_DEBUG = 1
 run: port-free install
+	@$(PY) -m common.localenv write
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_directory
 	@echo ""
 	@echo "  Annuaire public :   http://127.0.0.1:$(PORT)/"
 	@echo "  Administration :    http://127.0.0.1:$(PORT)/admin/"
 	@echo "  Compte d'équipe :   make staff IDENTIFIANT=prenom GROUPE=administrateur"
-	@echo "                      (ou : $(if $(DATABASE_URL),DATABASE_URL='…' ,)DJANGO_DEBUG=1 $(PY) manage.py create_staff prenom --groupe administrateur)"
+	@echo "                      (ou : $(PY) manage.py create_staff prenom --groupe administrateur)"
+	@echo "  Commandes locales : $(PY) manage.py …  (local.env : mode debug, la base servie ici)"
 	@echo ""
 	@echo "  Tâches de fond :    le processus de fond (imports, e-mails…) tourne avec le site"
 	@echo ""

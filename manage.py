@@ -13,10 +13,16 @@ def main():
             "Installez le projet avec « make run » (ou « make install »), puis lancez les commandes avec "
             "l'environnement virtuel : .venv/bin/python manage.py " + " ".join(sys.argv[1:])
         )
-    from common import localdb
+    from common import localdb, localenv
 
+    localenv.load()  # after `make run`: debug, this checkout's key and database (local.env)
     localdb.ensure()  # without DATABASE_URL: the private PostgreSQL of this checkout
-    execute_from_command_line(sys.argv)
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        execute_from_command_line(sys.argv)
+    except ImproperlyConfigured as error:  # a missing variable: its message, not a traceback
+        sys.exit(f"Configuration incomplète : {error}")
 
 
 if __name__ == "__main__":

@@ -24,10 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cress.settings")
+from common import localdb, localenv  # noqa: E402
+
+localenv.load(only={"DATABASE_URL"})  # after `make run`: the database it served (local.env)
 # A measurement signs nothing: a throw-away key (settings refuse none with debug off).
 os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
-
-from common import localdb  # noqa: E402
 
 localdb.ensure()  # without DATABASE_URL: the private PostgreSQL, as manage.py does
 

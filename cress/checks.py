@@ -1,5 +1,21 @@
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
+
+
+@register(Tags.security, deploy=True)
+def no_local_env(app_configs, **kwargs):
+    """local.env is the laptop's (debug, its own key): a production command never reads it."""
+    if not settings.LOCAL_ENV_READ:
+        return []
+    return [
+        Error(
+            f"Les réglages locaux de « make run » ({settings.LOCAL_ENV_READ}) ont été lus : ils mettent le "
+            "mode debug et une clé de poste de travail.",
+            hint="En production, chargez l'environnement du site (DJANGO_SECRET_KEY et les autres variables, "
+            "/etc/annuaire/env) avant manage.py ; ou supprimez local.env de ce dossier.",
+            id="cress.E001",
+        )
+    ]
 
 
 @register(Tags.security, deploy=True)

@@ -77,6 +77,8 @@ if not SECRET_KEY and not (not DEBUG and management_command() in KEYLESS_COMMAND
         )
     SECRET_KEY = get_random_secret_key()  # debug only: a throw-away key for this process
 SECRET_KEY_FROM_ENVIRONMENT = bool(os.environ.get("DJANGO_SECRET_KEY", "").strip())
+# The laptop's local.env, when manage.py read it (common/localenv.py): `check --deploy` refuses it.
+LOCAL_ENV_READ = os.environ.get("DIRECTORY_LOCAL_ENV", "")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
