@@ -1,5 +1,30 @@
+import os
+from pathlib import Path
+
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+
+from common import localenv
+
+ENV_EXAMPLE = Path(settings.BASE_DIR) / "deploy" / "env.example"
+SECRETS = ("DJANGO_SECRET_KEY", "DATABASE_URL", "DJANGO_EMAIL_PASSWORD")
+
+
+@register(Tags.security, deploy=True)
+def no_example_secret(app_configs, **kwargs):
+    """deploy/env.example is copied to /etc/annuaire/env, then each example value replaced:
+    a secret left as in the example is public (it is in the repository)."""
+    example = localenv.read(ENV_EXAMPLE)
+    left = [name for name in SECRETS if example.get(name) and os.environ.get(name, "").strip() == example[name]]
+    if not left:
+        return []
+    return [
+        Error(
+            "Valeur d'exemple laissée dans l'environnement du site : " + ", ".join(left) + ".",
+            hint="Remplacez-la dans /etc/annuaire/env (deploy/env.example est public).",
+            id="cress.E002",
+        )
+    ]
 
 
 @register(Tags.security, deploy=True)

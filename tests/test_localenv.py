@@ -99,3 +99,12 @@ def test_manage_py_without_debug_in_the_environment_runs_after_make_run(tmp_path
             path.chmod(0o600)
         elif path.exists():
             path.unlink()
+
+
+def test_check_deploy_refuses_a_secret_left_as_in_the_example(monkeypatch):
+    example = localenv.read(ROOT / "deploy" / "env.example")
+    monkeypatch.setenv("DJANGO_SECRET_KEY", example["DJANGO_SECRET_KEY"])
+    with pytest.raises(SystemCheckError, match="cress.E002"):
+        call_command("check", "--deploy", "--fail-level", "ERROR")
+    monkeypatch.setenv("DJANGO_SECRET_KEY", "a-key-of-this-site-only-" + "x" * 40)
+    call_command("check", "--deploy", "--fail-level", "ERROR")
