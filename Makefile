@@ -66,7 +66,7 @@ port-free:
 staff: export DJANGO_DEBUG = 1
 staff: install
 	@test -n "$(IDENTIFIANT)" || { echo "Indiquez l'identifiant : make staff IDENTIFIANT=camille [GROUPE=administrateur]"; exit 1; }
-	$(PY) manage.py migrate --no-input
+	@$(PY) manage.py migrate --no-input --verbosity 0
 	$(PY) manage.py create_staff $(IDENTIFIANT) --groupe $(or $(GROUPE),editeur) $(if $(EMAIL),--email $(EMAIL),)
 
 lint: install-test
