@@ -507,6 +507,7 @@ def check_named(text):
 GENERIC_OPTIONS = {"--help", "--version", "--settings", "--pythonpath", "--traceback", "--no-color",
                    "--force-color", "--skip-checks", "--verbosity"}  # fmt: skip
 INTERNAL_TARGETS = {"port-free", "install", "install-test"}  # steps of the others
+INTERNAL_VARIABLES = {"DIRECTORY_LOCAL_ENV"}  # set by manage.py itself (common/localenv.py)
 
 
 def check_documented(text):
@@ -528,12 +529,20 @@ def check_documented(text):
         missing = sorted(option for option in options if f"`{option}`" not in row)
         if missing:
             fail(f"la ligne de « {name} » dans « Toutes les commandes » ne dit rien de {', '.join(missing)}")
+    settings = (ROOT / "cress" / "settings.py").read_text()
+    variables = set(re.findall(r'(?:environ\.get|env_\w+)\(\s*"([A-Z][A-Z0-9_]+)"', settings)) - INTERNAL_VARIABLES
+    table = text[text.index("## Configuration"):]
+    table = table[: table.index("\n## ", 3)]
+    undocumented = sorted(name for name in variables if f"`{name}`" not in table)
+    if undocumented:
+        fail(f"variables lues par cress/settings.py absentes de la table « Configuration » : {', '.join(undocumented)}")
     makefile = (ROOT / "Makefile").read_text()
     targets = set(re.search(r"^\.PHONY:(.*)$", makefile, re.M).group(1).split()) - INTERNAL_TARGETS
     for target in sorted(targets):
         if f"`make {target}" not in text:
             fail(f"la cible « make {target} » du Makefile n'est pas dans le README")
-    say(f"{len(names)} commandes du projet et leurs options, {len(targets)} cibles du Makefile : toutes dans le README")
+    say(f"{len(names)} commandes du projet et leurs options, {len(targets)} cibles du Makefile, "
+        f"{len(variables)} variables d'environnement : toutes dans le README")
 
 
 # --- main --------------------------------------------------------------------------------------
