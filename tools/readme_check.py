@@ -217,6 +217,31 @@ def login(base, username, password):
     return answer.geturl().rstrip("/").endswith("/admin") and "logout" in answer.read().decode()
 
 
+def live_nginx(site, folder, upstream_port, http_port, https_port, only_site=False):
+    """deploy/nginx/annuaire.conf (paths already those of this machine) made runnable by a
+    user on free ports: the same server blocks, ports moved, IPv6 listens dropped (not on
+    every CI machine). ``only_site``: the site answers any name (a load generator connects
+    to 127.0.0.1 and sends ``Host`` itself). Returns the main configuration's path."""
+    site = re.sub(r"^\s*listen \[::\].*$", "", site, flags=re.M)
+    if only_site:
+        site = re.sub(r"server \{[^{}]*ssl_reject_handshake on;[^{}]*\}", "", site, count=1)
+        site = site.replace("listen 443 ssl http2;", "listen 443 ssl http2 default_server;")
+    site = site.replace("127.0.0.1:8000", f"127.0.0.1:{upstream_port}")
+    site = re.sub(r"listen 443\b", f"listen {https_port}", site)
+    site = re.sub(r"listen 80\b", f"listen {http_port}", site)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "site.conf").write_text(site)
+    main = folder / "nginx.conf"
+    main.write_text(
+        f"daemon off;\nworker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\n"
+        f"events {{ worker_connections 1024; }}\n"
+        f"http {{\n  include /etc/nginx/mime.types;\n  access_log off;\n"
+        f"  client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy;\n"
+        f"  include {folder}/site.conf;\n}}\n"
+    )
+    return main
+
+
 # --- the local part --------------------------------------------------------------------------
 
 
@@ -381,20 +406,8 @@ class Rehearsal:
         env = {**self.env, **self.environment()}
         self.processes.append(start(command, env, self.work / "gunicorn.log"))
         site = (self.work / "etc/nginx/sites-enabled/annuaire").read_text()
-        site = re.sub(r"^\s*listen \[::\].*$", "", site, flags=re.M)  # no IPv6 on every CI machine
-        site = site.replace("127.0.0.1:8000", f"127.0.0.1:{gunicorn_port}")
-        site = re.sub(r"listen 443\b", f"listen {https_port}", site)
-        site = re.sub(r"listen 80\b", f"listen {http_port}", site)
-        live = self.work / "nginx-live"
-        live.mkdir()
-        (live / "site.conf").write_text(site)
-        (live / "nginx.conf").write_text(
-            f"daemon off;\npid {live}/nginx.pid;\nerror_log {live}/error.log;\nevents {{}}\n"
-            f"http {{\n  include /etc/nginx/mime.types;\n  access_log off;\n"
-            f"  client_body_temp_path {live}/body; proxy_temp_path {live}/proxy;\n"
-            f"  include {live}/site.conf;\n}}\n"
-        )
-        self.processes.append(start(f"nginx -c {live}/nginx.conf", self.env, live / "nginx.log"))
+        live = live_nginx(site, self.work / "nginx-live", gunicorn_port, http_port, https_port)
+        self.processes.append(start(f"nginx -c {live}", self.env, live.parent / "nginx.log"))
         wait_for(f"http://127.0.0.1:{gunicorn_port}/sante/", process=self.processes[0],
                  Host="annuaire.example.org", **{"X-Forwarded-Proto": "https"})  # fmt: skip
 
