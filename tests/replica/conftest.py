@@ -105,7 +105,8 @@ class Replication:
     def server_options(self, port):
         return (
             f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.base} "
-            "-c fsync=off -c jit=off -c wal_level=replica -c max_wal_senders=4 -c hot_standby=on"
+            "-c fsync=off -c jit=off -c wal_level=replica -c max_wal_senders=4 -c hot_standby=on "
+            "-c wal_retrieve_retry_interval=100ms"  # a standby whose primary restarted reconnects at once
         )
 
     def start(self, data_dir, port):

@@ -150,3 +150,22 @@ def test_public_pages_are_served_while_the_primary_refuses_writes(replicated):
     assert staff.post(url, data).status_code == 503
     replicated.primary_read_only(False)
     assert Organisation.objects.get(pk=uraf.pk).summary == uraf.summary
+
+
+def test_public_pages_are_served_while_the_primary_is_down(replicated):
+    """The primary stopped (a failure, a restart): the replica still serves the public
+    pages; a form sent answers the same French 503."""
+    anonymous = Client()
+    replicated.wait_replayed()
+    connections["default"].close()
+    replicated.stop(replicated.primary_dir)
+    try:
+        for url in ("/", "/acteurs/", PROFILE):
+            assert anonymous.get(url).status_code == 200, url
+        refused = anonymous.post(f"{PROFILE}signaler/", correction(), REMOTE_ADDR="10.22.0.3")
+        assert refused.status_code == 503
+        assert "Les modifications sont suspendues" in refused.content.decode()
+    finally:
+        connections["default"].close()
+        replicated.start(replicated.primary_dir, replicated.primary_port)
+    replicated.wait_replayed()  # the standby streams again
