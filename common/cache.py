@@ -89,6 +89,7 @@ class PublicPageCacheMiddleware:
             settings.DIRECTORY_PAGE_CACHE
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not db_router.recently_wrote(request)  # reads the primary (a replica set up)
             and not request.path.startswith((*NEVER_CACHED_PREFIXES, "/" + settings.ADMIN_PATH))
         )
 

@@ -27,10 +27,14 @@ the replica's replayed position with it, and if the replica is behind, its answe
 its computed values are not cached (``lagging()``): the visitor gets the replica's
 slightly older page, the next visitor after the replay gets — and caches — the new one.
 
+A replica that does not answer sends the request to the primary (a warning in the log):
+the site stays up, on the primary alone, until the replica is back.
+
 The per-request decision lives in a context variable set by ``ReplicaMiddleware``
 (gunicorn's sync workers and threads each have their own context).
 """
 
+import logging
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -39,6 +43,8 @@ from django.db import DatabaseError, InternalError, OperationalError, connection
 from django.shortcuts import render
 
 from .changes import follower
+
+logger = logging.getLogger(__name__)
 
 PRIMARY = "default"
 REPLICA = "replica"
@@ -54,21 +60,30 @@ def replica_configured():
 
 
 class ReplicaReads:
-    """One request's reads on the replica; ``behind``: the replica had not replayed the
-    last change of content when this request first read it."""
+    """One request's reads on the replica, checked once before the first: ``behind``, the
+    replica had not replayed the last change of content (one short query on it);
+    ``unreachable``, it did not answer: this request reads the primary instead."""
 
     def __init__(self):
         self.checked = False
         self.behind = False
+        self.unreachable = False
 
     def check(self):
         self.checked = True
-        target = cache.get(POSITION_KEY)
-        if not target:
-            return
-        with connections[REPLICA].cursor() as cursor:
-            cursor.execute("SELECT pg_last_wal_replay_lsn() < %s::pg_lsn", [target])
-            self.behind = bool(cursor.fetchone()[0])  # NULL (not a standby): not behind
+        target = cache.get(POSITION_KEY) or "0/0"
+        try:
+            with connections[REPLICA].cursor() as cursor:
+                cursor.execute("SELECT pg_last_wal_replay_lsn() < %s::pg_lsn", [target])
+                self.behind = bool(cursor.fetchone()[0])  # NULL (not a standby): not behind
+        except OperationalError:
+            logger.warning("La réplique (DATABASE_REPLICA_URL) ne répond pas : lecture sur le primaire.")
+            connections[REPLICA].close()
+            self.unreachable = True
+
+    @property
+    def alias(self):
+        return PRIMARY if self.unreachable else REPLICA
 
 
 _reads = ContextVar("replica_reads", default=None)
@@ -90,7 +105,7 @@ class ReplicaRouter:
             return PRIMARY
         if not reads.checked:
             reads.check()
-        return REPLICA
+        return reads.alias
 
     def db_for_write(self, model, **hints):
         return PRIMARY
@@ -125,11 +140,17 @@ def follow(changes):
         transaction.on_commit(record_primary_position, using=PRIMARY)
 
 
+def recently_wrote(request):
+    """The client sent a form (or any write) in the last seconds: it reads the primary,
+    and no cached page either (``common/cache.py``)."""
+    return STICKY_COOKIE in request.COOKIES
+
+
 def public_read(request):
     return (
         request.method in READING_METHODS
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and STICKY_COOKIE not in request.COOKIES
+        and not recently_wrote(request)
         and not request.path.startswith((*PRIMARY_ONLY_PREFIXES, "/" + settings.ADMIN_PATH))
     )
 

@@ -115,6 +115,11 @@ def test_a_page_read_on_a_lagging_replica_is_not_cached_under_the_new_version(re
         page = anonymous.get(PROFILE)
         assert "X-Cache" not in page, page["X-Cache"]  # neither served from the cache nor kept
         assert summary not in page.content.decode()
+    # A visitor who has just sent a form: the primary, never a cached page.
+    contributor = Client()
+    contributor.post(f"{PROFILE}signaler/", correction(), REMOTE_ADDR="10.22.0.4")
+    page = contributor.get(PROFILE)
+    assert "X-Cache" not in page and summary in page.content.decode()
 
     replicated.resume_replay()
     replicated.wait_replayed()
@@ -169,3 +174,17 @@ def test_public_pages_are_served_while_the_primary_is_down(replicated):
         connections["default"].close()
         replicated.start(replicated.primary_dir, replicated.primary_port)
     replicated.wait_replayed()  # the standby streams again
+
+
+def test_a_replica_that_does_not_answer_leaves_the_pages_to_the_primary(replicated, caplog):
+    anonymous = Client()
+    replicated.wait_replayed()
+    connections["replica"].close()
+    replicated.stop(replicated.standby_dir)
+    try:
+        for url in ("/", PROFILE):
+            assert anonymous.get(url).status_code == 200, url
+        assert "La réplique (DATABASE_REPLICA_URL) ne répond pas : lecture sur le primaire." in caplog.messages
+    finally:
+        replicated.start(replicated.standby_dir, replicated.standby_port)
+    replicated.wait_replayed()
