@@ -11,6 +11,7 @@ import uuid
 from django.contrib.auth.models import User
 from django.db import connections, router, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actors.models import Organisation
@@ -82,9 +83,12 @@ def test_anonymous_reads_come_from_the_replica_staff_and_recent_writers_from_the
     # Staff read their own save (the primary); an anonymous visitor reads the replica,
     # which has not replayed it.
     assert summary in staff.get(PROFILE).content.decode()
-    page = anonymous.get(PROFILE)
+    with CaptureQueriesContext(connections["default"]) as on_primary:
+        with CaptureQueriesContext(connections["replica"]) as on_replica:
+            page = anonymous.get(PROFILE)
     assert page.status_code == 200 and summary not in page.content.decode()
     assert before in page.content.decode()
+    assert len(on_primary) == 0 and len(on_replica) > 1  # the replica's position, then the page
 
     # A visitor who sends a form reads the primary for the next seconds: a short cookie.
     sent = contributor.post(f"{PROFILE}signaler/", correction(), REMOTE_ADDR="10.22.0.1")

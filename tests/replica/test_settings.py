@@ -21,12 +21,13 @@ def test_a_replica_address_adds_the_replica_and_the_router():
         PRINT_DATABASES,
         DJANGO_SECRET_KEY="k" * 60,
         DATABASE_URL="postgres://annuaire:secret@primaire.example:5432/annuaire",
-        DATABASE_REPLICA_URL="postgres://annuaire:secret@replique.example:5433/annuaire",
+        DATABASE_REPLICA_URL="postgres://annuaire:secret@replique.example:5433/annuaire?connect_timeout=2",
     )
     values = json.loads(result.stdout)
     primary, replica = values["databases"]["default"], values["databases"]["replica"]
     assert (replica["HOST"], replica["PORT"], replica["NAME"]) == ("replique.example", 5433, "annuaire")
-    assert replica["OPTIONS"] == primary["OPTIONS"] == {"options": "-c jit=off"}
+    assert primary["OPTIONS"] == {"options": "-c jit=off"}
+    assert replica["OPTIONS"] == {"options": "-c jit=off", "connect_timeout": 2}  # the primary's, and its own
     assert replica["CONN_MAX_AGE"] == primary["CONN_MAX_AGE"] and replica["CONN_HEALTH_CHECKS"] is True
     assert replica["TEST"]["MIRROR"] == "default"  # the test suite has no replica to create
     assert values["routers"] == ["common.db_router.ReplicaRouter"]
