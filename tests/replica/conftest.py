@@ -192,10 +192,13 @@ class Replication:
 def pytest_collection_modifyitems(items):
     """A test of the replica is a database test: pytest-django then creates the test
     database, which the harness copies to the primary (``replicated``: the test's own
-    transaction on it stays unused)."""
+    transaction on it stays unused). They share one pair of servers per process: with
+    pytest-xdist's ``--dist loadgroup``, one worker runs them all."""
     for item in items:
-        if "streaming_replica" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("django_db"):
-            item.add_marker(pytest.mark.django_db)
+        if "streaming_replica" in getattr(item, "fixturenames", ()):
+            if not item.get_closest_marker("django_db"):
+                item.add_marker(pytest.mark.django_db)
+            item.add_marker(pytest.mark.xdist_group("replique"))
 
 
 @pytest.fixture(scope="session")
@@ -215,14 +218,18 @@ def streaming_replica(django_db_setup, django_db_blocker):
             if value
         }
     )
-    replication = Replication(Path(tempfile.mkdtemp(prefix="annuaire-replique-")))
+    base = Path(tempfile.mkdtemp(prefix="annuaire-replique-"))
+    replication = None
     try:
         started = time.monotonic()
+        replication = Replication(base)
         replication.set_up(source_conninfo)
         replication.set_up_seconds = time.monotonic() - started
         yield replication
     finally:
-        replication.tear_down()
+        if replication:
+            replication.tear_down()
+        shutil.rmtree(base, ignore_errors=True)
 
 
 @pytest.fixture
