@@ -7,7 +7,7 @@ changes. With it, the rules, in one place:
 
 - every write goes to ``default`` (the primary): the replica refuses them anyway;
 - a read goes to ``replica`` only in a request of an **anonymous visitor** (no session
-  cookie) **reading** (GET or HEAD) a **public** page (not the admin, not ``/sante/``),
+  cookie) **reading** (GET, HEAD, OPTIONS) a **public** page (not the admin, not ``/sante/``),
   who has **not written** in the last ``DATABASE_REPLICA_STICKY_SECONDS`` (any other method
   leaves a short cookie, ``ecriture_recente``, that sends the next requests to the
   primary: a contributor who sent a form reads what they wrote), and **outside an atomic
@@ -26,6 +26,13 @@ cache's 90); a request that reads the replica compares, once, before its first r
 the replica's replayed position with it, and if the replica is behind, its answer and
 its computed values are not cached (``lagging()``): the visitor gets the replica's
 slightly older page, the next visitor after the replay gets — and caches — the new one.
+The position is only raised, never lowered; two commits in two processes within the same
+instant may still record it a little low (a read-then-write of the cache): a page may then
+be cached a few milliseconds old, until the next edit or the page's hour.
+
+In the test suite (no ``DATABASE_REPLICA_URL``) none of this runs; with it set, the replica
+is a test mirror of ``default`` and a test's transaction keeps every read on ``default``.
+The replica's own tests start a real one (``tests/replica/``).
 
 A replica that does not answer sends the request to the primary (a warning in the log):
 the site stays up, on the primary alone, until the replica is back.
