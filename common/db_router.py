@@ -164,11 +164,12 @@ def public_read(request):
 
 def refused_write(request, error):
     """The primary refuses writes (read-only: a maintenance, a failover; SQLSTATE 25006),
-    or a request that may write (not GET, HEAD) finds it unreachable. A read that finds
-    no database is the generic error's."""
+    or, the site being read from a replica, a request that may write (not GET, HEAD) finds
+    it unreachable. Without a replica, no database is the generic error's (nothing can be
+    read either)."""
     if isinstance(error, InternalError) and getattr(error.__cause__, "sqlstate", None) == "25006":
         return True
-    return isinstance(error, OperationalError) and request.method not in READING_METHODS
+    return isinstance(error, OperationalError) and replica_configured() and request.method not in READING_METHODS
 
 
 class ReplicaMiddleware:
