@@ -13,7 +13,7 @@ class CommonConfig(AppConfig):
     default = True
 
     def ready(self):
-        from . import cache, changes, french  # noqa: F401  (cache registers its follower)
+        from . import cache, changes, db_router, french  # noqa: F401  (cache, db_router register followers)
 
         changes.connect()
         changes.connect_history()

@@ -24,6 +24,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 
+from . import db_router
 from .changes import follower
 
 VERSION_KEY = "contenu:version"
@@ -74,7 +75,8 @@ def cached(key, compute, timeout=PAGE_TIMEOUT):
     value = cache.get(full_key)
     if value is None:
         value = compute()
-        cache.set(full_key, value, timeout)
+        if not db_router.lagging():  # read on a replica behind this version
+            cache.set(full_key, value, timeout)
     return value
 
 
@@ -87,6 +89,7 @@ class PublicPageCacheMiddleware:
             settings.DIRECTORY_PAGE_CACHE
             and request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not db_router.recently_wrote(request)  # reads the primary (a replica set up)
             and not request.path.startswith((*NEVER_CACHED_PREFIXES, "/" + settings.ADMIN_PATH))
         )
 
@@ -134,4 +137,5 @@ class PublicPageCacheMiddleware:
             and not request.META.get("CSRF_COOKIE_USED")
             and "private" not in cache_control
             and "no-store" not in cache_control
+            and not db_router.lagging()  # read on a replica behind this version
         )

@@ -11,6 +11,7 @@ them) and run in their ``order``:
 ====  ================================  ===========================================
  10   coverage and search documents     ``actions`` (``coverage.follow``)
  20   likely duplicates                 ``imports`` (``duplicates.follow``)
+ 89   the primary's WAL position        ``common`` (``db_router.follow``)
  90   the cache version                 ``common`` (``cache.follow``)
 ====  ================================  ===========================================
 

@@ -18,6 +18,8 @@ Everything that differs between a laptop and production is read from the environ
 - ``DJANGO_HTTPS``: ``1`` behind an HTTPS proxy in production: SSL redirect, HSTS,
   secure cookies, trusted ``X-Forwarded-Proto``.
 - ``DJANGO_CSRF_TRUSTED_ORIGINS``: comma-separated origins (https://annuaire.example).
+- ``DATABASE_REPLICA_URL``: a streaming replica of ``DATABASE_URL``'s database (optional):
+  anonymous visitors' public reads go to it (``common/db_router.py``).
 - ``REDIS_URL``: ``redis://host:6379/0`` -> the shared cache (pages, content version);
   unset -> this process's memory (fine for one process, wrong for several).
 - ``DJANGO_CACHE_PREFIX``: prefix of the cache keys (several sites on one Redis).
@@ -133,6 +135,10 @@ MIDDLEWARE = [
     # on the API (common/http_cache.py): below ConditionalGet (its 304 copies them), above
     # the page cache (cached answers get them too).
     "common.http_cache.CachingHeadersMiddleware",
+    # Reads from the replica or the primary (DATABASE_REPLICA_URL), a 503 when the primary
+    # refuses a write (common/db_router.py). Above the page cache: it asks whether the
+    # replica lagged before keeping a page.
+    "common.db_router.ReplicaMiddleware",
     # Anonymous visitors' public pages, from the shared cache (common/cache.py).
     "common.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -183,6 +189,18 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL doit désigner une base PostgreSQL (postgres://…).")
 # Short queries: PostgreSQL's JIT compiles for 80 ms to save less than that.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# A streaming replica of that database (optional): anonymous visitors' public reads go to
+# it, everything else to the primary (common/db_router.py: the rules and the lag); a client
+# reads the primary for this many seconds after it wrote.
+_replica_url = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if _replica_url:
+    DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=60, conn_health_checks=True)
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL doit désigner une base PostgreSQL (postgres://…).")
+    DATABASES["replica"]["OPTIONS"] = {**DATABASES["default"]["OPTIONS"], **DATABASES["replica"].get("OPTIONS", {})}
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # the tests' database has no replica
+    DATABASE_ROUTERS = ["common.db_router.ReplicaRouter"]
+DATABASE_REPLICA_STICKY_SECONDS = int(os.environ.get("DATABASE_REPLICA_STICKY_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache: Redis when REDIS_URL is set (shared by every worker and machine: the page

@@ -42,7 +42,7 @@ def calls(monkeypatch):
 @pytest.mark.django_db
 def test_the_followers_are_registered_in_their_order():
     assert [f.name for f in changes._followers] == [
-        "couverture et documents de recherche", "doublons probables", "version du cache",
+        "couverture et documents de recherche", "doublons probables", "position du primaire", "version du cache",
     ]  # fmt: skip
 
 
@@ -61,7 +61,8 @@ def test_a_batch_is_followed_once_at_its_end(directory, calls, django_capture_on
         assert effective(action) != {"14118", "14047"}, "nothing follows inside the block"
         assert content_version() == version
     assert batch.pks(Organisation) == {actor.pk}
-    assert calls == {"couverture et documents de recherche": 1, "doublons probables": 1, "version du cache": 1}
+    assert calls == {"couverture et documents de recherche": 1, "doublons probables": 1, "position du primaire": 1,
+                     "version du cache": 1}
     assert effective(action) == {"14118", "14047"}
     assert len(committed) == 1, "the cache version changes once, when the batch is committed"
     assert content_version() == version + 1
@@ -86,7 +87,8 @@ def test_nested_blocks_join_the_outer_one_and_a_failed_block_follows_nothing(dir
 def test_outside_a_block_a_save_is_its_own_unit(directory, calls):
     calls.clear()
     Organisation(name="Seule", slug="seule", kind="acteur").save()  # its history record too
-    assert calls == {"couverture et documents de recherche": 1, "doublons probables": 1, "version du cache": 1}
+    assert calls == {"couverture et documents de recherche": 1, "doublons probables": 1, "position du primaire": 1,
+                     "version du cache": 1}
 
 
 @pytest.mark.django_db
