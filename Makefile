@@ -78,7 +78,7 @@ test: export DJANGO_SECRET_KEY ?= $(shell $(PYTHON) -c "import secrets; print(se
 test: install-test
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest -n 2 -m "not e2e"
+	$(PY) -m pytest -n 2 --dist loadgroup -m "not e2e"
 	$(PY) -m pytest -m e2e
 
 # Lighthouse (mobile and desktop) on the home page, the list and a profile; fails under 100.
