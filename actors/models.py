@@ -951,6 +951,12 @@ class Succession(ChangesModel):
     def date(self):
         return PartialDate(self.year, self.month, self.day)
 
+    @property
+    def change_noun(self):
+        """The change as a noun, for a sentence whatever the bodies' gender: « fusion »."""
+        return {SuccessionKind.RENAMED: "changement de nom", SuccessionKind.MERGED: "fusion",
+                SuccessionKind.REPLACED: "remplacement"}[SuccessionKind(self.kind)]  # fmt: skip
+
     def clean(self):
         super().clean()
         problems = PartialDate(self.year, self.month, self.day).errors() if self.year else []

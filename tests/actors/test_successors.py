@@ -88,7 +88,7 @@ def test_the_drtefp_page_shows_its_successors_in_order_with_years(directory, cli
     page = text(client.get("/partenaires/drtefp/"))
     assert "DRTEFP → DIRECCTE de Basse-Normandie (2010) → DIRECCTE Normandie (2016) → DREETS Normandie (2021)" in page
     assert "Aujourd'hui : DREETS Normandie" in page
-    assert "1er avril 2021 : DIRECCTE Normandie remplacé par DREETS Normandie" in page
+    assert "1er avril 2021 : DIRECCTE Normandie → DREETS Normandie (remplacement)" in page
     assert "décret n° 2009-1377 du 10 novembre 2009" in page
     # Today's body shows the same line, itself marked as the page.
     response = client.get("/partenaires/dreets-normandie/")
@@ -112,7 +112,7 @@ def test_the_partner_list_reads_by_todays_bodies(directory, client):
     everything = text(client.get("/partenaires/"))
     assert "DRTEFP" in everything and "aujourd'hui : DREETS Normandie" in everything
     today = text(client.get("/partenaires/?aujourdhui=1"))
-    assert "Anciens noms : DRTEFP, DIRECCTE de Basse-Normandie, DIRECCTE Normandie." in today
+    assert "— anciens noms : DRTEFP, DIRECCTE de Basse-Normandie, DIRECCTE Normandie." in today
     assert "Conseil départemental du Calvados" in today
     names = re.findall(r'<li><a href="/partenaires/([^/]+)/">', client.get("/partenaires/?aujourdhui=1").content.decode())
     assert "drtefp" not in names and "conseil-general-du-calvados" not in names
