@@ -15,7 +15,7 @@ from common.redirects import redirect_moved
 from territories.models import Territory
 
 from . import exports, successors
-from .extensions import actor_sections, page_address, partner_sections, section_context
+from .extensions import actor_sections, addresses, page_address, partner_sections, section_context
 from .filters import ActorFilterSet
 from .models import Organisation
 from .nearby import NearbyMixin
@@ -72,6 +72,15 @@ class ActorListView(MatchesMixin, NearbyMixin, DirectoryListView):
 
     def csv_rows(self, ids, site_url):
         return exports.rows(ids, site_url)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # « Me prévenir » on a filtered list, when an app above serves it (``follows``).
+        query = filters_only(self.request.GET)
+        query.pop("tri", None)
+        followable = self.valid and query and "follow" in addresses
+        context["follow_url"] = page_address("follow", query.urlencode()) if followable else ""
+        return context
 
 
 @redirect_moved(Organisation)
