@@ -12,7 +12,7 @@ from django.core import mail
 from django.utils import timezone
 
 from actors.models import Organisation, Sector, Status
-from follows import digests, searches
+from follows import digests, links, searches
 from follows.models import Frequency, SavedSearch
 from territories.models import Territory
 from tests.factories import OrganisationFactory
@@ -201,3 +201,29 @@ def test_the_legal_page_says_what_is_kept_and_for_how_long(directory, client, se
     page = client.get("/mentions-legales/").content.decode()
     assert "Recherches suivies" in page
     assert f"effacées après {settings.DIRECTORY_FOLLOW_UNCONFIRMED_DAYS} jours" in page
+
+
+@pytest.mark.django_db
+def test_the_unsubscribe_page_asks_before_deleting(subscribed, client):
+    path = f"/suivre/desabonner/{links.unsubscribe_token(subscribed)}/"
+    page = client.get(path)
+    assert page.status_code == 200 and "Arrêter et effacer mon adresse" in page.content.decode()
+    assert SavedSearch.objects.filter(pk=subscribed.pk).exists(), "a GET (a mail scanner) deletes nothing"
+    client.post(path)
+    assert not SavedSearch.objects.exists()
+    assert "n'est plus suivie" in client.get(path).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_command_and_the_background_kind(subscribed, django_capture_on_commit_callbacks):
+    import io
+
+    from django.core.management import call_command
+
+    from jobs.registry import KINDS
+
+    assert KINDS["digests"].permission == "follows.view_savedsearch"
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_digests", stdout=out)
+    assert "0 résumé(s) envoyé(s)" in out.getvalue() and mail.outbox == []
