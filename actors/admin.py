@@ -367,7 +367,8 @@ class OrganisationAdmin(PublishableAdmin):
     def get_inlines(self, request, obj):
         # Programmes, quotes and key figures, added by ``actions`` (actors/extensions.py);
         # a partner's old and new names.
-        own = [] if obj is not None and obj.is_actor else [SuccessionInline, PredecessionInline]
+        # (on a saved partner: a new record's kind is not known yet)
+        own = [SuccessionInline, PredecessionInline] if obj is not None and not obj.is_actor else []
         return [*self.inlines, *own, *organisation_inlines]
 
     def get_changeform_initial_data(self, request):

@@ -149,3 +149,30 @@ def test_staff_edit_successions_inline_with_history(directory, admin_client):
     step.note = "Vérifié par l'équipe"
     step.save()
     assert step.history.count() >= 2
+
+
+@pytest.mark.django_db
+def test_an_editor_adds_a_succession_inline_and_the_history_keeps_it(directory, editor, editor_client):
+    from django.urls import reverse
+
+    from tests.cress.test_admin import organisation_form
+
+    data = organisation_form(kind="organisme-public", family="", name="Mission locale", slug="mission-locale")
+    assert editor_client.post(reverse("admin:actors_organisation_add"), data).status_code == 302
+    old = Organisation.objects.get(slug="mission-locale")
+    today = Organisation.objects.get(slug="dreets-normandie")
+    management = {f"{prefix}-{name}": value for prefix in ("successions", "predecessions")
+                  for name, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"))}  # fmt: skip
+    row = {"successions-TOTAL_FORMS": "1", "successions-0-successor": today.pk, "successions-0-kind": "fusionne",
+           "successions-0-year": "2021", "successions-0-month": "4", "successions-0-day": "31",
+           "successions-0-note": "", "successions-0-source": "Arrêté d'essai", "successions-0-source_url": ""}  # fmt: skip
+    url = reverse("admin:actors_organisation_change", args=[old.pk])
+    refused = editor_client.post(url, {**data, **management, **row})
+    assert refused.status_code == 200 and "pas de jour 31" in refused.content.decode(), refused.context["errors"]
+    saved = editor_client.post(url, {**data, **management, **row, "successions-0-day": "1"})
+    assert saved.status_code == 302
+    step = Succession.objects.get(predecessor=old)
+    assert (step.successor, str(step.date), step.get_kind_display()) == (today, "1er avril 2021", "fusionné dans")
+    assert step.history.count() == 1
+    assert successors.today(old) is None, "a draft is not shown to the public"
+    assert successors.today(old, editor) == today, "staff see it"
