@@ -6,6 +6,10 @@ Every object is matched by its natural key, the one the database keeps unique: t
 programme or action and the role (partnerships); the actor and the order (quotes, key
 figures).
 
+The successions of the public bodies the source names (``fixtures/successions.json``:
+the bodies of today, created as partners, and each change with its source) are loaded
+the same way, after the content.
+
 - **A normal load** creates what is missing and leaves alone what exists: its status,
   its texts, its relations, and every row staff added. Objects it creates are published.
 - **A reset** (``reset=True``) restores the source's facts on the objects of the source
@@ -24,13 +28,15 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from actors.models import Organisation, Public, Sector, Status
+from actors.models import Organisation, Public, Sector, Status, Succession
 from common.changes import content_changes
 from territories.models import Territory
 
 from .models import Action, Event, KeyFigure, Partnership, Programme, Quote
 
 CONTENT_PATH = Path(settings.BASE_DIR) / "fixtures" / "directory.json"
+# The public bodies named by the source and what they became (``actors/successors.py``).
+SUCCESSIONS_PATH = Path(settings.BASE_DIR) / "fixtures" / "successions.json"
 
 
 class Cancelled(Exception):
@@ -70,8 +76,9 @@ def _shown(value):
 
 
 class ContentLoader:
-    def __init__(self, data, reset=False):
+    def __init__(self, data, reset=False, successions=None):
         self.data = data
+        self.successions = successions
         self.reset = reset
         # What the history of each object says about this change.
         self.reason = (
@@ -162,6 +169,8 @@ class ContentLoader:
                 self.load_event(item)
             for item in self.data["quotes"]:
                 self.load_quote(item)
+            if self.successions:
+                self.load_successions(self.successions)
             if confirm is not None and not confirm(self.report):
                 raise Cancelled  # leaves the unit of work: nothing follows, all is rolled back
         return self.report
@@ -284,6 +293,45 @@ class ContentLoader:
             label=item["title"],
         )
 
+    def load_successions(self, data):
+        """The bodies that followed those of the source (created as partners when missing)
+        and each change, with its date at its precision and its source: as data, from
+        ``fixtures/successions.json``. The source's texts are never touched."""
+        for item in data["organisations"]:
+            self.sync(
+                Organisation,
+                {"slug": item["slug"]},
+                {
+                    "name": item["name"],
+                    "acronym": item.get("acronym", ""),
+                    "kind": item["kind"],
+                    "summary": item.get("summary", ""),
+                    "source": data["source"],
+                },
+                self.vocabularies(item),
+                label=item["name"],
+            )
+        for item in data["successions"]:
+            predecessor, successor = (
+                Organisation.objects.filter(slug=item[end]).first() for end in ("predecessor", "successor")
+            )
+            if predecessor is None or successor is None:  # staff renamed or removed a body: theirs to link
+                continue
+            self.sync(
+                Succession,
+                {"predecessor": predecessor, "successor": successor},
+                {
+                    "kind": item["kind"],
+                    "year": item["year"],
+                    "month": item.get("month"),
+                    "day": item.get("day"),
+                    "note": item.get("note", ""),
+                    "source": item["source"],
+                    "source_url": item.get("source_url", ""),
+                },
+                label=f"succession {predecessor.name} → {successor.name}",
+            )
+
     def load_quote(self, item):
         self.sync(
             Quote,
@@ -304,10 +352,11 @@ def read_content(path=CONTENT_PATH):
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
-def load_content(path=CONTENT_PATH, reset=False, confirm=None):
-    """Loads the content; returns the ``Report``. A reset not confirmed raises
-    ``Cancelled`` and writes nothing."""
-    return ContentLoader(read_content(path), reset=reset).load(confirm=confirm)
+def load_content(path=CONTENT_PATH, reset=False, confirm=None, successions_path=SUCCESSIONS_PATH):
+    """Loads the content, then the successions of the public bodies it names; returns the
+    ``Report``. A reset not confirmed raises ``Cancelled`` and writes nothing."""
+    successions = read_content(successions_path) if successions_path else None
+    return ContentLoader(read_content(path), reset=reset, successions=successions).load(confirm=confirm)
 
 
 def describe(report):

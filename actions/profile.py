@@ -5,7 +5,7 @@ programmes and actions. Visibility is each model's ``visible_to`` (drafts only f
 
 from django.db.models import Prefetch, Q
 
-from actors import extensions
+from actors import extensions, successors
 from common.collation import french, french_key
 
 from .models import Action, Event, KeyFigure, Partnership, Programme, Quote
@@ -39,6 +39,13 @@ def partnerships_of(user, condition):
     )
 
 
+def with_today(partnerships, user):
+    """Each partner's body of today (``organisation.today``: an old name leads to it),
+    in one query for the whole page (actors/successors.py)."""
+    successors.attach_today([p.organisation for p in partnerships], user)
+    return partnerships
+
+
 def actor_section(request, actor):
     user = request.user
     visible_actions = Action.objects.visible_to(user).order_by("order", "pk")
@@ -54,6 +61,7 @@ def actor_section(request, actor):
         partnerships_of(user, Q(programme__actor=actor)) + partnerships_of(user, Q(action__actor=actor)),
         key=lambda p: (p.role, french_key(p.organisation.name), p.pk),
     )
+    with_today(partnerships, user)
     attach_partners(programmes, partnerships)
     partners = {}
     for partnership in partnerships:

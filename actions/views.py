@@ -24,7 +24,7 @@ from .models import (
     KeyFigure,
     Programme,
 )
-from .profile import attach_partners, partnerships_of
+from .profile import attach_partners, partnerships_of, with_today
 
 
 class NoCsvMixin:
@@ -75,7 +75,9 @@ def programme_detail(request, slug):
         ),
         slug=slug,
     )
-    partnerships = partnerships_of(request.user, Q(programme=programme) | Q(action__programme=programme))
+    partnerships = with_today(
+        partnerships_of(request.user, Q(programme=programme) | Q(action__programme=programme)), request.user
+    )
     attach_partners([programme], partnerships)
     sectors, publics = vocabulary_of(programme.effective_sectors.all(), programme.effective_publics.all())
     territories = list(programme.effective_territories.all())
@@ -114,7 +116,7 @@ def action_detail(request, slug):
     sub_actions = list(Action.objects.visible_to(request.user).filter(parent=action).order_by("order", "pk"))
     territories = list(action.effective_territories.all())
     sectors, publics = vocabulary_of(action.effective_sectors.all(), action.effective_publics.all())
-    partnerships = partnerships_of(request.user, Q(action=action))
+    partnerships = with_today(partnerships_of(request.user, Q(action=action)), request.user)
     jsonld = structured_data.service(
         action, request.build_absolute_uri, action.programme.actor, territories,
         action.description or action.programme.summary, sector_pages(request, sectors), [p["name"] for p in publics],

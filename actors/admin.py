@@ -16,6 +16,7 @@ from common.admin import (
     DashboardItem,
     HistoryAdmin,
     ManyToManyFilter,
+    SizedFields,
     StaffAdmin,
     document_search,
     short_date,
@@ -35,6 +36,7 @@ from .models import (
     Public,
     Sector,
     Status,
+    Succession,
     Synonym,
 )
 
@@ -158,6 +160,42 @@ class OrganisationForm(forms.ModelForm):
         if upload:
             self.logo_page_version = logos.checked_page_version(upload)
         return upload
+
+
+class SuccessionInline(SizedFields, admin.StackedInline):
+    """« Ce qu'il est devenu »: the changes that lead away from this body (renamed, merged,
+    replaced), each dated at its precision and with its source (actors/successors.py)."""
+
+    model = Succession
+    fk_name = "predecessor"
+    extra = 0
+    autocomplete_fields = ["successor"]
+    fields = [("successor", "kind"), ("year", "month", "day"), "note", "source", "source_url"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    verbose_name = "ce que cet organisme est devenu"
+    verbose_name_plural = "ce que cet organisme est devenu (changements de nom, fusions, remplacements)"
+
+
+class PredecessionInline(SuccessionInline):
+    """« Anciens noms »: the same links, seen from the body that followed."""
+
+    fk_name = "successor"
+    autocomplete_fields = ["predecessor"]
+    fields = [("predecessor", "kind"), ("year", "month", "day"), "note", "source", "source_url"]
+    verbose_name = "ancien organisme"
+    verbose_name_plural = "anciens noms et organismes remplacés"
+
+
+@admin.register(Succession)
+class SuccessionAdmin(HistoryAdmin):
+    """Every change of name in one list, with its history (who, when, what)."""
+
+    list_display = ["predecessor", "kind", "successor", "year", "source"]
+    list_filter = ["kind"]
+    search_fields = ["predecessor__name", "successor__name", "source"]
+    autocomplete_fields = ["predecessor", "successor"]
+    fields = [("predecessor", "kind", "successor"), ("year", "month", "day"), "note", "source", "source_url"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class VerificationFilter(admin.SimpleListFilter):
@@ -327,8 +365,11 @@ class OrganisationAdmin(PublishableAdmin):
         return redirect("admin:actors_organisation_change", pk)
 
     def get_inlines(self, request, obj):
-        # Programmes, quotes and key figures, added by ``actions`` (actors/extensions.py).
-        return [*self.inlines, *organisation_inlines]
+        # Programmes, quotes and key figures, added by ``actions`` (actors/extensions.py);
+        # a partner's old and new names.
+        # (on a saved partner: a new record's kind is not known yet)
+        own = [SuccessionInline, PredecessionInline] if obj is not None and not obj.is_actor else []
+        return [*self.inlines, *own, *organisation_inlines]
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

@@ -23,7 +23,7 @@ from common.collation import french
 from common.pagination import DirectoryPagination
 from territories.models import COMMUNE_KINDS, Territory
 
-from . import public_record
+from . import public_record, successors
 from .filters import ActorFilterSet
 from .models import Organisation, Sector
 from .nearby import coverage_phrase, directory_departements
@@ -391,10 +391,30 @@ class ActorViewSet(ReadOnlyDirectoryViewSet):
         return Organisation.objects.actors().published().select_related("parent", "commune").with_coverage()
 
 
-class OrganisationViewSet(ReadOnlyDirectoryViewSet):
-    """Les organisations partenaires publiées (organismes publics, réseaux, collectivités)."""
+class PartnerSerializer(OrganisationSerializer):
+    aujourdhui = serializers.SerializerMethodField(
+        help_text="L'organisme d'aujourd'hui qui a succédé à celui-ci (son slug), ou null s'il existe toujours "
+        "sous ce nom (changements de nom, fusions, remplacements)."
+    )
 
-    serializer_class = OrganisationSerializer
+    class Meta(OrganisationSerializer.Meta):
+        fields = [*OrganisationSerializer.Meta.fields, "aujourdhui"]
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_aujourdhui(self, partner):
+        today = self.context["successions"].today(partner.pk)
+        return today.slug if today is not None else None
+
+
+class OrganisationViewSet(ReadOnlyDirectoryViewSet):
+    """Les organisations partenaires publiées (organismes publics, réseaux, collectivités) ;
+    ``aujourdhui`` nomme l'organisme qui a succédé à un ancien."""
+
+    serializer_class = PartnerSerializer
+
+    def get_serializer_context(self):
+        # The successions, read once for the whole page (actors/successors.py).
+        return {**super().get_serializer_context(), "successions": successors.lines(None)}
 
     def get_queryset(self):
         return (

@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 
 from common.changes import ChangesModel, ChangesQuerySet
 from common.collation import FrenchKey, french
+from common.dates import PartialDate
 from common.search import DOCUMENT_FIELDS, Searchable, terms
 from territories.models import COMMUNE_KINDS, Scope, Territory, TerritoryKind
 
@@ -875,6 +876,101 @@ class Organisation(Searchable, Listing, Publishable):
             raise ValidationError({"siret": "Le SIRET doit commencer par le SIREN de l'organisation."})
         if self.parent_id and self.pk and self.parent_id == self.pk:
             raise ValidationError({"parent": "Une organisation ne peut pas être sa propre mère."})
+
+
+class SuccessionKind(models.TextChoices):
+    RENAMED = "renomme", "renommé en"
+    MERGED = "fusionne", "fusionné dans"
+    REPLACED = "remplace", "remplacé par"
+
+
+class Succession(ChangesModel):
+    """A public body that became another (« la DRTEFP de Basse-Normandie devient la
+    DIRECCTE de Basse-Normandie en 2010 »): a typed, dated link from the old body to the
+    one that followed it, with its source. Which body is today's is read from these links
+    by one rule (``actors/successors.py``); the source's wording is never changed, today's
+    body is shown beside it."""
+
+    predecessor = models.ForeignKey(
+        Organisation,
+        verbose_name="ancien organisme",
+        on_delete=models.CASCADE,
+        related_name="successions",
+    )
+    successor = models.ForeignKey(
+        Organisation,
+        verbose_name="organisme qui lui succède",
+        on_delete=models.PROTECT,
+        related_name="predecessions",
+    )
+    kind = models.CharField("changement", max_length=10, choices=SuccessionKind.choices, default=SuccessionKind.RENAMED)
+    year = models.PositiveSmallIntegerField(
+        "année du changement", validators=[MinValueValidator(1800), MaxValueValidator(2100)]
+    )
+    month = models.PositiveSmallIntegerField(
+        "mois", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="1 à 12 ; vide si la source ne donne que l'année.",
+    )  # fmt: skip
+    day = models.PositiveSmallIntegerField(
+        "jour", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    note = models.CharField(
+        "précision", max_length=300, blank=True,
+        help_text="Par exemple « devenue unité territoriale de la DIRECCTE en 2010 ».",
+    )  # fmt: skip
+    source = models.CharField(
+        "source", max_length=300, help_text="Le texte officiel qui fait le changement (décret, loi)."
+    )
+    source_url = models.URLField("adresse de la source", blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    history = history()
+
+    class Meta:
+        verbose_name = "changement de nom ou succession"
+        verbose_name_plural = "changements de nom et successions"
+        ordering = ["year", "month", "day", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"],
+                name="succession_unique_pair",
+                violation_error_message="Cette succession est déjà enregistrée.",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(predecessor=F("successor")),
+                name="succession_not_itself",
+                violation_error_message="Un organisme ne peut pas se succéder à lui-même.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor.name} → {self.successor.name} ({self.date})"
+
+    @property
+    def date(self):
+        return PartialDate(self.year, self.month, self.day)
+
+    @property
+    def change_noun(self):
+        """The change as a noun, for a sentence whatever the bodies' gender: « fusion »."""
+        return {SuccessionKind.RENAMED: "changement de nom", SuccessionKind.MERGED: "fusion",
+                SuccessionKind.REPLACED: "remplacement"}[SuccessionKind(self.kind)]  # fmt: skip
+
+    def clean(self):
+        super().clean()
+        problems = PartialDate(self.year, self.month, self.day).errors() if self.year else []
+        if problems:
+            raise ValidationError({"day" if self.day else "month": problems})
+        if self.predecessor_id and self.successor_id:
+            if self.predecessor_id == self.successor_id:
+                raise ValidationError({"successor": "Un organisme ne peut pas se succéder à lui-même."})
+            from .successors import leads_to
+
+            if leads_to(self.successor_id, self.predecessor_id, ignoring=self.pk):
+                raise ValidationError(
+                    {"successor": "Cet organisme précède déjà l'ancien organisme : la chaîne tournerait en rond."}
+                )
 
 
 @receiver(pre_delete, sender=Organisation, dispatch_uid="organisation-logo-file")

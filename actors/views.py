@@ -14,8 +14,8 @@ from common.querystring import filters_only, with_params
 from common.redirects import redirect_moved
 from territories.models import Territory
 
-from . import exports
-from .extensions import actor_sections, page_address, partner_sections, section_context
+from . import exports, successors
+from .extensions import actor_sections, addresses, page_address, partner_sections, section_context
 from .filters import ActorFilterSet
 from .models import Organisation
 from .nearby import NearbyMixin
@@ -73,6 +73,15 @@ class ActorListView(MatchesMixin, NearbyMixin, DirectoryListView):
     def csv_rows(self, ids, site_url):
         return exports.rows(ids, site_url)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # « Me prévenir » on a filtered list, when an app above serves it (``follows``).
+        query = filters_only(self.request.GET)
+        query.pop("tri", None)
+        followable = self.valid and query and "follow" in addresses
+        context["follow_url"] = page_address("follow", query.urlencode()) if followable else ""
+        return context
+
 
 @redirect_moved(Organisation)
 def actor_detail(request, slug):
@@ -110,14 +119,25 @@ def actor_detail(request, slug):
 
 
 def partner_list(request):
-    """/partenaires/: the organisations that take part in programmes and actions."""
-    page = paginate(request, Organisation.objects.partners().published().order_by(*french("name"), "pk"))
+    """/partenaires/: the organisations that take part in programmes and actions; with
+    ``?aujourdhui=1``, « organismes d'aujourd'hui »: only the bodies no change leads away
+    from, each with the old names that lead to it (actors/successors.py)."""
+    today_only = request.GET.get("aujourdhui") == "1"
+    partners = Organisation.objects.partners().published()
+    if today_only:
+        partners = successors.current_bodies(partners)
+    page = paginate(request, partners.order_by(*french("name"), "pk"))
+    lines = successors.lines(request.user)
+    for partner in page.object_list:
+        partner.today = lines.today(partner.pk)
+        partner.old_names = lines.ancestors(partner.pk) if today_only else []
     jsonld = structured_data.item_list(
         "Partenaires", request.build_absolute_uri(), [(p.name, request.build_absolute_uri(p.get_absolute_url()))
                                                        for p in page.object_list],
         page.paginator.count, page.start_index() or 1,
     )  # fmt: skip
     return render(request, "actors/partner_list.html", {"page_obj": page, "partners": page.object_list,
+                                                        "today_only": today_only,
                                                         "jsonld": structured_data.script(jsonld)})  # fmt: skip
 
 
@@ -132,12 +152,16 @@ def partner_detail(request, slug):
         slug=slug,
     )
     territories = list(partner.territories.all())
+    lines = successors.lines(request.user)
+    today = lines.today(partner.pk)
     jsonld = structured_data.organisation(partner, request.build_absolute_uri, territories, partner.public_record)
     return render(
         request,
         "actors/partner_detail.html",
         {
             "partner": partner,
+            "today": today,
+            "line": lines.line(partner),
             "territories": territories,
             "jsonld": structured_data.script(jsonld),
             **section_context(partner_sections, request, partner),

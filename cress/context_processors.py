@@ -15,6 +15,7 @@ def site(request):
     return {
         "canonical_url": canonical_url(request),
         "home_url": reverse("site:home"),  # for the apps below, which name no URL of the site
+        "legal_url": reverse("site:legal"),
         "SITE_NAME": settings.DIRECTORY_SITE_NAME,
         "REGION_NAME": settings.DIRECTORY_REGION["name"],
         "CRESS_NAME": settings.DIRECTORY_CRESS_NAME,

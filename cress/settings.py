@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "actors",
     "actions",
     "suggestions",
+    # Prescribers follow a search: saved searches, their digests (follows/).
+    "follows",
     # Spreadsheets in and out of the admin (imports/): django-import-export's resources.
     "import_export",
     "imports",
@@ -347,7 +349,7 @@ LOGGING = {
 DIRECTORY_CONTENT_APPS = ("territories", "actors", "actions")
 # The apps whose models staff edit in the admin: « Éditeurs » may view, add and change them
 # (common/staff.py, synced after every migrate), « recent changes » list their history.
-DIRECTORY_STAFF_APPS = ("territories", "actors", "actions", "suggestions", "imports", "jobs")
+DIRECTORY_STAFF_APPS = ("territories", "actors", "actions", "suggestions", "follows", "imports", "jobs")
 # The directory's region: no code names a region or a département, all read this
 # (territories/region.py). The former Basse-Normandie (INSEE 25), part of Normandie (28)
 # since 2016; « liaison »: INSEE's « typeLiaison » of its name (3: « de la Basse-Normandie »);
@@ -376,6 +378,9 @@ DIRECTORY_OPEN_DATA_MAX_AGE = int(os.environ.get("DIRECTORY_OPEN_DATA_MAX_AGE", 
 # the link sent to an organisation to confirm its listing lasts this many days.
 DIRECTORY_REVERIFY_MONTHS = int(os.environ.get("DIRECTORY_REVERIFY_MONTHS", "12"))
 DIRECTORY_VERIFICATION_DAYS = int(os.environ.get("DIRECTORY_VERIFICATION_DAYS", "30"))
+# A search followed but never confirmed (« Me prévenir ») is deleted after this many days
+# (send_digests); its address is kept for nothing else.
+DIRECTORY_FOLLOW_UNCONFIRMED_DAYS = int(os.environ.get("DIRECTORY_FOLLOW_UNCONFIRMED_DAYS", "7"))
 # The national address base, for « geocode » (reachable in production only).
 DIRECTORY_GEOCODER_URL = os.environ.get("DIRECTORY_GEOCODER_URL", "https://api-adresse.data.gouv.fr/search/")
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("acteurs/", include("actors.urls")),
     path("partenaires/", include("actors.partner_urls")),
     path("actions/", include("actions.urls")),
+    path("suivre/", include("follows.urls")),
     path("api/v1/", include("cress.api_urls")),
     path(
         "sitemap.xml",

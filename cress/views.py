@@ -327,7 +327,9 @@ def sector_list(request):
 
 
 def legal_notice(request):
-    return render(request, "cress/legal.html", {"legal": legal_context()})
+    return render(request, "cress/legal.html", {
+        "legal": legal_context(), "follow_unconfirmed_days": settings.DIRECTORY_FOLLOW_UNCONFIRMED_DAYS,
+    })  # fmt: skip
 
 
 def contact(request):

@@ -32,16 +32,16 @@ PAGES = {
     "open data": ("/donnees/", 0),
     "commune suggestions": ("/acteurs/communes/?q=orb", 1),
     "actor list, postcode": ("/acteurs/?commune=50100", 15),
-    "actor profile": ("/acteurs/mutualite-francaise-du-calvados/", 11),
+    "actor profile": ("/acteurs/mutualite-francaise-du-calvados/", 12),  # + the successions of its partners
     "action list": ("/actions/", 11),
     "action list, by commune": ("/actions/?commune=14371", 18),
     "action list, filtered": ("/actions/?departement=14&secteur=petite-enfance&public=jeunes-enfants-et-familles"
                               "&acteur=mutualite-francaise-du-calvados&annee=2008&q=garderie", 17),
-    "action detail": ("/actions/halte-garderie-itinerante/", 5),
-    "programme detail": ("/actions/programmes/coorace-programme-d-actions/", 7),
+    "action detail": ("/actions/halte-garderie-itinerante/", 6),
+    "programme detail": ("/actions/programmes/coorace-programme-d-actions/", 8),
     "event detail": ("/actions/evenements/journee-d-echanges-paris-29-novembre/", 3),
-    "partner list": ("/partenaires/", 2),
-    "partner": ("/partenaires/caisse-d-allocations-familiales/", 3),
+    "partner list": ("/partenaires/", 3),  # + the successions (actors/successors.py), read once
+    "partner": ("/partenaires/caisse-d-allocations-familiales/", 4),
     "territory list": ("/territoires/", 7),
     "département": ("/territoires/14/", 16),
     "commune": ("/territoires/14118/", 15),

@@ -43,8 +43,9 @@ def test_quotes_are_signed_without_repeating_the_speaker(directory, client):
 @pytest.mark.django_db
 def test_partnerships_read_without_nested_parentheses(directory, client):
     page = visible(text_of(client, "/acteurs/uriopss/"))
+    assert "DRTEFP (aujourd'hui : DREETS Normandie" in page  # today's body beside the old name
     assert (
-        "DRTEFP — partenaire, 2008. Plan d'action mené avec la DRTEFP, dans le prolongement de l'action menée en 2007"
+        "— partenaire, 2008. Plan d'action mené avec la DRTEFP, dans le prolongement de l'action menée en 2007"
         in page
     )
     assert "))" not in page
