@@ -22,9 +22,11 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.urls import Resolver404, resolve
 
 from .changes import follower
+from .querystring import parameters_of
 
 VERSION_KEY = "contenu:version"
 PAGE_TIMEOUT = 60 * 60
@@ -78,6 +80,14 @@ def cached(key, compute, timeout=PAGE_TIMEOUT):
     return value
 
 
+def page_key(method, address, accept=None):
+    """The key of a page's answer. What tells answers apart: the method, the full address
+    with scheme and host (an answer made for one is never served for another) and, for the
+    API, the Accept header."""
+    text = address if accept is None else f"{address}\naccept:{accept}"
+    return f"page:{method}:{digest(text)}"
+
+
 class PublicPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -91,6 +101,31 @@ class PublicPageCacheMiddleware:
         )
 
     @staticmethod
+    def page_parameters(request):
+        """The query parameters the page reads (``common.querystring.parameters_of``), or
+        None when it does not say."""
+        if request.path_info.startswith(NEGOTIATED_PREFIXES):
+            return frozenset(request.GET)  # the API answers an unknown one with a 400
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        return parameters_of(match.func)
+
+    @staticmethod
+    def without_unknown_parameters(request, parameters):
+        """The same address without the parameters the page does not read: one cached
+        answer per address it knows, whatever a visitor adds (a permanent redirect, cheap
+        and never stored)."""
+        query = request.GET.copy()
+        for name in set(query) - parameters:
+            del query[name]
+        encoded = query.urlencode()
+        response = HttpResponsePermanentRedirect(request.path + (f"?{encoded}" if encoded else ""))
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @staticmethod
     def replay(stored, state):
         version, status, headers, content = stored
         response = HttpResponse(content, status=status)
@@ -100,13 +135,19 @@ class PublicPageCacheMiddleware:
         return response
 
     def __call__(self, request):
+        # The Host header first, on every address, cached or not: one that is not allowed
+        # raises DisallowedHost, which Django answers with the 400 page.
+        host = request.get_host()
         if not self.cacheable_request(request):
             return self.get_response(request)
+        parameters = self.page_parameters(request)
+        if parameters is None and request.GET:
+            return self.get_response(request)  # a page that names none of its parameters
+        if parameters is not None and set(request.GET) - parameters:
+            return self.without_unknown_parameters(request, parameters)
         version = content_version()
-        path = request.get_full_path()
-        if request.path_info.startswith(NEGOTIATED_PREFIXES):
-            path += "\naccept:" + request.META.get("HTTP_ACCEPT", "")
-        key = f"page:{request.method}:{digest(path)}"
+        accept = request.META.get("HTTP_ACCEPT", "") if request.path_info.startswith(NEGOTIATED_PREFIXES) else None
+        key = page_key(request.method, f"{request.scheme}://{host.lower()}{request.get_full_path()}", accept)
         stored = cache.get(key)
         if stored is not None:
             if stored[0] == version:
