@@ -70,9 +70,18 @@ def digest(text):
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
+def degraded():
+    """True while the shared cache is out of reach (``common/cache_backend.py``): what must
+    be the same on every worker is then computed, never kept in one process's memory."""
+    return getattr(cache, "degraded", False)
+
+
 def cached(key, compute, timeout=PAGE_TIMEOUT):
     """``compute()``, kept under ``key`` for the current content version."""
-    full_key = f"v{content_version()}:{digest(key)}"
+    version = content_version()
+    if degraded():
+        return compute()
+    full_key = f"v{version}:{digest(key)}"
     value = cache.get(full_key)
     if value is None:
         value = compute()
@@ -146,6 +155,8 @@ class PublicPageCacheMiddleware:
         if parameters is not None and set(request.GET) - parameters:
             return self.without_unknown_parameters(request, parameters)
         version = content_version()
+        if degraded():
+            return self.get_response(request)  # served uncached until Redis answers again
         accept = request.META.get("HTTP_ACCEPT", "") if request.path_info.startswith(NEGOTIATED_PREFIXES) else None
         key = page_key(request.method, f"{request.scheme}://{host.lower()}{request.get_full_path()}", accept)
         stored = cache.get(key)

@@ -131,7 +131,8 @@ MIDDLEWARE = [
     # on the API (common/http_cache.py): below ConditionalGet (its 304 copies them), above
     # the page cache (cached answers get them too).
     "common.http_cache.CachingHeadersMiddleware",
-    # Anonymous visitors' public pages, from the shared cache (common/cache.py).
+    # Anonymous visitors' public pages, from the shared cache (common/cache.py); it checks
+    # the Host header first, on every address.
     "common.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -185,15 +186,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache: Redis when REDIS_URL is set (shared by every worker and machine: the page
 # cache and the content version must be), else this process's memory (one process only).
+# Redis itself runs with a memory limit and evicts the least recently used keys (README,
+# « Production »): every key has a timeout or is cheap to lose.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "annuaire"),
-        }
+
+
+def redis_cache(location, prefix):
+    """The shared cache on Redis at ``location`` (the tests' too): Django's RedisCache with
+    a circuit breaker, so that Redis down, the site serves its pages uncached instead of
+    failing (common/cache_backend.py). A Redis that does not answer costs a request one
+    second at most, once per RETRY_SECONDS and process."""
+    return {
+        "BACKEND": "common.cache_backend.ResilientRedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": prefix,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        "RETRY_SECONDS": 30,
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL, os.environ.get("DJANGO_CACHE_PREFIX", "annuaire"))}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

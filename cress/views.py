@@ -1,8 +1,10 @@
 """Site-wide pages: home, search across kinds, territories, sectors, open data, errors."""
 
+import sys
+
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -221,14 +223,26 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+# How long a visitor is asked to wait when the database does not answer (Retry-After).
+DATABASE_RETRY_SECONDS = 60
+
+
 def server_error(request):
+    """The 500 page; the 503 page when the error is the database out of reach (a restart,
+    a failover, connections cut): nothing the visitor did, back in a minute."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_SECONDS)
+        return response
     return render(request, "500.html", status=500)
 
 
 @require_GET
 def health(request):
-    """/sante/ for the proxy or load balancer: the database and the cache answer (200) or
-    not (503). No page is rendered; never cached."""
+    """/sante/ for the proxy or load balancer, no page rendered, never cached. The database
+    out of reach: 503, the node can serve nothing. Redis out of reach: 200 and « dégradé »,
+    the node serves every page uncached (common/cache_backend.py), so the load balancer
+    keeps it; a monitor reads ``etat``."""
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -238,13 +252,17 @@ def health(request):
         checks["base_de_donnees"] = f"erreur : {error.__class__.__name__}"
     try:
         cache.set("sante", "ok", 10)
-        checks["cache"] = "ok" if cache.get("sante") == "ok" else "erreur : lecture"
-    except Exception as error:  # noqa: BLE001
-        checks["cache"] = f"erreur : {error.__class__.__name__}"
-    healthy = all(value == "ok" for value in checks.values())
-    response = JsonResponse(
-        {"etat": "ok" if healthy else "degrade", **checks}, status=200 if healthy else 503
-    )
+        shared = cache.get("sante") == "ok" and not getattr(cache, "degraded", False)
+        checks["cache"] = "ok" if shared else "dégradé : Redis ne répond pas, pages servies sans cache"
+    except Exception as error:  # noqa: BLE001 - a cache without the circuit breaker
+        checks["cache"] = f"dégradé : {error.__class__.__name__}, pages servies sans cache"
+    if checks["base_de_donnees"] != "ok":
+        state, status = "hors service", 503
+    elif checks["cache"] != "ok":
+        state, status = "dégradé", 200
+    else:
+        state, status = "ok", 200
+    response = JsonResponse({"etat": state, **checks}, status=status, json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = "no-store"
     return response
 
