@@ -131,6 +131,9 @@ MIDDLEWARE = [
     # on the API (common/http_cache.py): below ConditionalGet (its 304 copies them), above
     # the page cache (cached answers get them too).
     "common.http_cache.CachingHeadersMiddleware",
+    # The limits per client of the API and the CSV exports (common/client.py): above the
+    # page cache, so that its answers count too.
+    "common.client.ClientRateLimitMiddleware",
     # Anonymous visitors' public pages, from the shared cache (common/cache.py); it checks
     # the Host header first, on every address.
     "common.cache.PublicPageCacheMiddleware",
@@ -426,10 +429,15 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["common.api_filters.DirectoryFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "common.pagination.DirectoryPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # Anonymous clients, per address (common.client.client_address), counted in the shared
-    # cache; a 429 carries Retry-After.
-    "DEFAULT_THROTTLE_CLASSES": ["common.client.ClientRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("DIRECTORY_API_RATE", "600/minute")},
+    # Per client (common.client.client_address), counted in the shared cache, for every
+    # answer, from the page cache or not: ``common.client.ClientRateLimitMiddleware`` (not
+    # DRF's throttle classes, which only see what the page cache did not serve). « anon »:
+    # the API; « export »: the CSV exports. A 429 carries Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("DIRECTORY_API_RATE", "600/minute"),
+        "export": os.environ.get("DIRECTORY_EXPORT_RATE", "6/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": f"API de l'annuaire ESS {DIRECTORY_REGION['name']}",
