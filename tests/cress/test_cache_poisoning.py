@@ -126,3 +126,26 @@ def test_fuzzed_parameters_add_no_cache_entry(directory, redis_cache):
             assert Client().get(page, {f"fuzz{n}": n, "cb": f"{n}-{page}"}).status_code == 301
     assert cached_pages(prefix) == before
 
+
+# --- a bounded memory -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_every_cached_page_expires(directory, redis_cache):
+    from common.cache import PAGE_TIMEOUT
+
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    for page in ["/", "/acteurs/", "/api/v1/secteurs/"]:
+        Client().get(page)
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = cached_pages(prefix)
+    assert keys
+    assert all(0 < client.ttl(key) <= PAGE_TIMEOUT for key in keys)
+
+
+def test_the_readme_bounds_redis_memory():
+    """Production's Redis has a memory limit and evicts (README, « Production »)."""
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    production = readme[readme.index("## Production") :]
+    assert re.search(r"^maxmemory \d+mb$", production, re.M)
+    assert re.search(r"^maxmemory-policy allkeys-lru$", production, re.M)
