@@ -137,7 +137,7 @@ def territory_list(request):
     )
 
 
-@query_parameters()
+@query_parameters(*places.page_parameters("acteurs", "actions"))
 def territory_detail(request, key):
     """What works in a région, département or commune, grouped from the most local to the
     whole region — with the same rule, and so the same counts, as ``?departement=`` and

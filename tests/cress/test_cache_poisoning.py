@@ -7,12 +7,14 @@ number of cached answers stays bounded."""
 import json
 import re
 import xml.etree.ElementTree as ET
+from urllib.parse import urljoin
 
 import pytest
 import redis
 from django.conf import settings
 from django.test import Client
 
+from cress import places
 from tests.conftest import REDIS_URL
 
 # An allowed name (ALLOWED_HOSTS) on a port of the visitor's choosing: Django accepts it.
@@ -111,6 +113,32 @@ def test_unknown_parameters_lead_to_the_page_s_own_address(directory, redis_cach
     assert Client().get("/recherche/", {"q": "bio", "x": "1"})["Location"] == "/recherche/?q=bio"
     known = Client().get("/acteurs/", {"departement": "14", "page": "2"})
     assert known.status_code == 200, "the list's own filters and page are kept"
+
+
+@pytest.mark.django_db
+def test_no_address_the_site_writes_is_redirected(directory, redis_cache):
+    """Every parameter of the site's own links (filters, facets, each section's pages,
+    search narrowing) is one its page reads: none is dropped by a redirect."""
+    from html import unescape
+
+    pages = ["/", "/acteurs/", "/actions/", "/actions/programmes/", "/actions/evenements/", "/partenaires/",
+             "/territoires/", "/territoires/14/", "/secteurs/", "/recherche/?q=insertion", "/acteurs/carte/"]  # fmt: skip
+    pages += [
+        link for link in re.findall(r'href="(/[^"]*)"', Client().get("/secteurs/").content.decode())
+        if link.startswith("/secteurs/") and link != "/secteurs/"
+    ][:2]
+    links = set()
+    for page in pages:
+        response = Client().get(page)
+        assert response.status_code == 200, page
+        hrefs = re.findall(r'href="([/?][^"]*)"', response.content.decode())
+        links |= {urljoin(page, unescape(href)) for href in hrefs if "?" in href}
+    links = {link for link in links if not link.startswith(("/static/", "/api/"))}
+    # A territory's sections each have their page (few enough here to need none).
+    links |= {f"/territoires/14/?{name}=2" for name in places.page_parameters("acteurs", "actions")}
+    assert len(links) > 30
+    redirected = [link for link in sorted(links) if Client().get(link).status_code == 301]
+    assert redirected == []
 
 
 @pytest.mark.django_db
