@@ -31,25 +31,44 @@ RETRY_SECONDS = 30
 FALLBACK_ENTRIES = 1000
 
 
+class Breaker:
+    """Whether Redis at one address is skipped, and until when: one per process and
+    address (Django makes a cache object per thread; they share it)."""
+
+    def __init__(self):
+        self.open_until = 0.0  # monotonic time until which Redis is not asked
+        self.lock = threading.Lock()
+
+
+_breakers = {}
+_breakers_lock = threading.Lock()
+
+
+def breaker_for(name):
+    with _breakers_lock:
+        return _breakers.setdefault(name, Breaker())
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self.retry_seconds = params.get("RETRY_SECONDS", RETRY_SECONDS)
+        name = f"redis-fallback:{server}:{params.get('KEY_PREFIX', '')}"
+        self._breaker = breaker_for(name)
+        # LocMemCache keeps its entries per name: every thread of the process shares them.
         self._fallback = LocMemCache(
-            f"redis-fallback-{id(self)}",
+            name,
             {
                 "TIMEOUT": params.get("TIMEOUT", 300),
                 "KEY_PREFIX": params.get("KEY_PREFIX", ""),
                 "OPTIONS": {"MAX_ENTRIES": FALLBACK_ENTRIES},
             },
         )
-        self._open_until = 0.0  # monotonic time until which Redis is not asked
-        self._lock = threading.Lock()
 
     @property
     def degraded(self):
         """True while Redis is not asked (it did not answer less than RETRY_SECONDS ago)."""
-        return monotonic() < self._open_until
+        return monotonic() < self._breaker.open_until
 
     def _call(self, name, *args, **kwargs):
         if self.degraded:
@@ -59,17 +78,18 @@ class ResilientRedisCache(RedisCache):
         except UNREACHABLE as error:
             self._open(error)
             return getattr(self._fallback, name)(*args, **kwargs)
-        if self._open_until:
-            with self._lock:
-                if self._open_until:
-                    self._open_until = 0.0
+        breaker = self._breaker
+        if breaker.open_until:
+            with breaker.lock:
+                if breaker.open_until:
+                    breaker.open_until = 0.0
                     logger.warning("Redis répond de nouveau : le cache partagé est rétabli.")
         return result
 
     def _open(self, error):
-        with self._lock:
+        with self._breaker.lock:
             already = self.degraded
-            self._open_until = monotonic() + self.retry_seconds
+            self._breaker.open_until = monotonic() + self.retry_seconds
         if not already:  # two threads of one process failing at once: one line
             logger.error(
                 "Redis ne répond pas (%s : %s) : pages servies sans cache, limites comptées par "

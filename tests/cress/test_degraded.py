@@ -8,6 +8,7 @@ import logging
 import shutil
 import socket
 import subprocess
+import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -35,7 +36,8 @@ def free_port():
 def resilient_cache(settings, port):
     """The production configuration of the cache (``cress.settings.redis_cache``), on
     ``port``, with the page cache on."""
-    settings.CACHES = {"default": cress.settings.redis_cache(f"redis://127.0.0.1:{port}/0", "degrade")}
+    prefix = f"degrade-{uuid.uuid4().hex}"  # the process's fallback memory: this test's alone
+    settings.CACHES = {"default": cress.settings.redis_cache(f"redis://127.0.0.1:{port}/0", prefix)}
     settings.DIRECTORY_PAGE_CACHE = True
 
 
@@ -53,6 +55,7 @@ class Clock:
 def clock(monkeypatch):
     clock = Clock()
     monkeypatch.setattr(cache_backend, "monotonic", clock)
+    monkeypatch.setattr(cache_backend, "_breakers", {})  # none left open by another test
     return clock
 
 
