@@ -10,8 +10,10 @@ from actors.nearby import NearbyMixin
 from actors.views import territories_prefetch, vocabulary_of
 from common import structured_data
 from common.listing import DirectoryListView, MatchesMixin
+from common.querystring import query_parameters
 from common.redirects import redirect_moved
 from common.search import DOCUMENT_FIELDS
+from common.site import absolute_url
 
 from . import exports
 from .extensions import action_sections, programme_sections
@@ -61,9 +63,10 @@ class ActionListView(MatchesMixin, NearbyMixin, DirectoryListView):
 
 def sector_pages(request, sectors):
     """(name, absolute address of its page) of sectors given as {name, slug}."""
-    return [(s["name"], request.build_absolute_uri(Sector(slug=s["slug"]).get_absolute_url())) for s in sectors]
+    return [(s["name"], absolute_url(Sector(slug=s["slug"]).get_absolute_url())) for s in sectors]
 
 
+@query_parameters()
 @redirect_moved(Programme)
 def programme_detail(request, slug):
     actions = Action.objects.visible_to(request.user).order_by("order", "pk")
@@ -82,7 +85,7 @@ def programme_detail(request, slug):
     sectors, publics = vocabulary_of(programme.effective_sectors.all(), programme.effective_publics.all())
     territories = list(programme.effective_territories.all())
     jsonld = structured_data.programme(
-        programme, request.build_absolute_uri, programme.actor, territories,
+        programme, absolute_url, programme.actor, territories,
         programme.partner_list, programme.summary or programme.description, sector_pages(request, sectors),
     )  # fmt: skip
     return render(
@@ -103,6 +106,7 @@ def programme_detail(request, slug):
     )
 
 
+@query_parameters()
 @redirect_moved(Action)
 def action_detail(request, slug):
     """An action: its programme and actor, parent and sub-items, partners, territories
@@ -118,7 +122,7 @@ def action_detail(request, slug):
     sectors, publics = vocabulary_of(action.effective_sectors.all(), action.effective_publics.all())
     partnerships = with_today(partnerships_of(request.user, Q(action=action)), request.user)
     jsonld = structured_data.service(
-        action, request.build_absolute_uri, action.programme.actor, territories,
+        action, absolute_url, action.programme.actor, territories,
         action.description or action.programme.summary, sector_pages(request, sectors), [p["name"] for p in publics],
     )  # fmt: skip
     return render(
@@ -138,13 +142,14 @@ def action_detail(request, slug):
     )
 
 
+@query_parameters()
 def event_detail(request, slug):
     event = get_object_or_404(
         Event.objects.visible_to(request.user).select_related("actor", "place", "programme"),
         slug=slug,
     )
     organisers = list(event.organisers.visible_to(request.user))
-    jsonld = structured_data.event(event, request.build_absolute_uri, organisers)
+    jsonld = structured_data.event(event, absolute_url, organisers)
     return render(
         request,
         "actions/event_detail.html",

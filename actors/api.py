@@ -21,6 +21,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from common.api import PublicPageSerializer, ReadOnlyDirectoryViewSet
 from common.collation import french
 from common.pagination import DirectoryPagination
+from common.site import absolute_url
 from territories.models import COMMUNE_KINDS, Territory
 
 from . import public_record, successors
@@ -233,12 +234,12 @@ class GeoJSONPagination(DirectoryPagination):
     def get_next_link(self):
         if self.number >= self.pages:
             return None
-        return replace_query_param(self.request.build_absolute_uri(), self.page_query_param, self.number + 1)
+        return replace_query_param(absolute_url(self.request.get_full_path()), self.page_query_param, self.number + 1)
 
     def get_previous_link(self):
         if self.number <= 1:
             return None
-        url = self.request.build_absolute_uri()
+        url = absolute_url(self.request.get_full_path())
         if self.number == 2:
             return remove_query_param(url, self.page_query_param)
         return replace_query_param(url, self.page_query_param, self.number - 1)
@@ -359,7 +360,7 @@ class ActorViewSet(ReadOnlyDirectoryViewSet):
         placed = self.filter_queryset(self.get_queryset()).filter(
             latitude__isnull=False, longitude__isnull=False
         )
-        site = request.build_absolute_uri("/")[:-1]
+        site = absolute_url("/")[:-1]
         departements = directory_departements()
         zoom = request.query_params.get("zoom")
         if zoom is None:

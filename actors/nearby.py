@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.http import JsonResponse
 
 from common.cache import cached
-from common.querystring import filters_only, with_params
+from common.querystring import filters_only, query_parameters, with_params
 from territories.models import Scope, Territory
 from territories.region import DEPARTEMENT_CODES
 from territories.resolver import Resolver, keyed
@@ -153,6 +153,7 @@ class NearbyMixin:
         return context
 
 
+@query_parameters("q")
 def commune_suggestions(request):
     """« Votre commune »: up to 10 communes whose name, code or postcode starts with
     ``?q=`` (historic ones say which commune they belong to today), for the autocomplete."""

@@ -10,8 +10,9 @@ from django.templatetags.static import static
 from common import structured_data
 from common.collation import french, french_key
 from common.listing import DirectoryListView, MatchesMixin, paginate
-from common.querystring import filters_only, with_params
+from common.querystring import filters_only, query_parameters, with_params
 from common.redirects import redirect_moved
+from common.site import absolute_url
 from territories.models import Territory
 
 from . import exports, successors
@@ -83,6 +84,7 @@ class ActorListView(MatchesMixin, NearbyMixin, DirectoryListView):
         return context
 
 
+@query_parameters()
 @redirect_moved(Organisation)
 def actor_detail(request, slug):
     """The actor profile: identity, network, territories, sectors, publics, related actors;
@@ -106,7 +108,7 @@ def actor_detail(request, slug):
         "actors/actor_detail.html",
         {
             "jsonld": structured_data.script(
-                structured_data.organisation(actor, request.build_absolute_uri, territories, actor.public_record)
+                structured_data.organisation(actor, absolute_url, territories, actor.public_record)
             ),
             "actor": actor,
             "territories": territories,
@@ -118,6 +120,7 @@ def actor_detail(request, slug):
     )
 
 
+@query_parameters("page")
 def partner_list(request):
     """/partenaires/: the organisations that take part in programmes and actions; with
     ``?aujourdhui=1``, « organismes d'aujourd'hui »: only the bodies no change leads away
@@ -132,7 +135,7 @@ def partner_list(request):
         partner.today = lines.today(partner.pk)
         partner.old_names = lines.ancestors(partner.pk) if today_only else []
     jsonld = structured_data.item_list(
-        "Partenaires", request.build_absolute_uri(), [(p.name, request.build_absolute_uri(p.get_absolute_url()))
+        "Partenaires", absolute_url(request.get_full_path()), [(p.name, absolute_url(p.get_absolute_url()))
                                                        for p in page.object_list],
         page.paginator.count, page.start_index() or 1,
     )  # fmt: skip
@@ -141,6 +144,7 @@ def partner_list(request):
                                                         "jsonld": structured_data.script(jsonld)})  # fmt: skip
 
 
+@query_parameters()
 @redirect_moved(Organisation)
 def partner_detail(request, slug):
     """A partner organisation (never an actor: actors have their profile)."""
@@ -154,7 +158,7 @@ def partner_detail(request, slug):
     territories = list(partner.territories.all())
     lines = successors.lines(request.user)
     today = lines.today(partner.pk)
-    jsonld = structured_data.organisation(partner, request.build_absolute_uri, territories, partner.public_record)
+    jsonld = structured_data.organisation(partner, absolute_url, territories, partner.public_record)
     return render(
         request,
         "actors/partner_detail.html",

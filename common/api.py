@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 
 from .pagination import MAX_PAGE_SIZE, DirectoryPagination
+from .site import absolute_url
 
 ALWAYS_ALLOWED = {"page", "page_size", "format"}
 
@@ -78,10 +79,11 @@ NOT_MODIFIED = {
 
 def servers_of_the_request(result, generator, request, public):
     """drf-spectacular's post-processing hook: the document served by the site names the
-    address it was asked at (the site behind its proxy), the one written by ``manage.py
-    spectacular`` keeps ``settings.SPECTACULAR_SETTINGS["SERVERS"]``."""
+    configured site address (``common.site``, never the request's Host: the document is
+    cached for everyone); the one written by ``manage.py spectacular`` keeps
+    ``settings.SPECTACULAR_SETTINGS["SERVERS"]``."""
     if request is not None:
-        result["servers"] = [{"url": request.build_absolute_uri("/").rstrip("/"), "description": "L'annuaire"}]
+        result["servers"] = [{"url": absolute_url("/").rstrip("/"), "description": "L'annuaire"}]
     return result
 
 
@@ -180,4 +182,4 @@ class PublicPageSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
 
     def get_url(self, obj) -> str:
-        return self.context["request"].build_absolute_uri(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())

@@ -22,10 +22,12 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.urls import Resolver404, resolve
 
 from . import db_router
 from .changes import follower
+from .querystring import parameters_of
 
 VERSION_KEY = "contenu:version"
 PAGE_TIMEOUT = 60 * 60
@@ -69,15 +71,32 @@ def digest(text):
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
+def degraded():
+    """True while the shared cache is out of reach (``common/cache_backend.py``): what must
+    be the same on every worker is then computed, never kept in one process's memory."""
+    return getattr(cache, "degraded", False)
+
+
 def cached(key, compute, timeout=PAGE_TIMEOUT):
     """``compute()``, kept under ``key`` for the current content version."""
-    full_key = f"v{content_version()}:{digest(key)}"
+    version = content_version()
+    if degraded():
+        return compute()
+    full_key = f"v{version}:{digest(key)}"
     value = cache.get(full_key)
     if value is None:
         value = compute()
         if not db_router.lagging():  # read on a replica behind this version
             cache.set(full_key, value, timeout)
     return value
+
+
+def page_key(method, address, accept=None):
+    """The key of a page's answer. What tells answers apart: the method, the full address
+    with scheme and host (an answer made for one is never served for another) and, for the
+    API, the Accept header."""
+    text = address if accept is None else f"{address}\naccept:{accept}"
+    return f"page:{method}:{digest(text)}"
 
 
 class PublicPageCacheMiddleware:
@@ -94,6 +113,31 @@ class PublicPageCacheMiddleware:
         )
 
     @staticmethod
+    def page_parameters(request):
+        """The query parameters the page reads (``common.querystring.parameters_of``), or
+        None when it does not say."""
+        if request.path_info.startswith(NEGOTIATED_PREFIXES):
+            return frozenset(request.GET)  # the API answers an unknown one with a 400
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        return parameters_of(match.func)
+
+    @staticmethod
+    def without_unknown_parameters(request, parameters):
+        """The same address without the parameters the page does not read: one cached
+        answer per address it knows, whatever a visitor adds (a permanent redirect, cheap
+        and never stored)."""
+        query = request.GET.copy()
+        for name in set(query) - parameters:
+            del query[name]
+        encoded = query.urlencode()
+        response = HttpResponsePermanentRedirect(request.path + (f"?{encoded}" if encoded else ""))
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @staticmethod
     def replay(stored, state):
         version, status, headers, content = stored
         response = HttpResponse(content, status=status)
@@ -103,13 +147,21 @@ class PublicPageCacheMiddleware:
         return response
 
     def __call__(self, request):
+        # The Host header first, on every address, cached or not: one that is not allowed
+        # raises DisallowedHost, which Django answers with the 400 page.
+        host = request.get_host()
         if not self.cacheable_request(request):
             return self.get_response(request)
+        parameters = self.page_parameters(request)
+        if parameters is None and request.GET:
+            return self.get_response(request)  # a page that names none of its parameters
+        if parameters is not None and set(request.GET) - parameters:
+            return self.without_unknown_parameters(request, parameters)
         version = content_version()
-        path = request.get_full_path()
-        if request.path_info.startswith(NEGOTIATED_PREFIXES):
-            path += "\naccept:" + request.META.get("HTTP_ACCEPT", "")
-        key = f"page:{request.method}:{digest(path)}"
+        if degraded():
+            return self.get_response(request)  # served uncached until Redis answers again
+        accept = request.META.get("HTTP_ACCEPT", "") if request.path_info.startswith(NEGOTIATED_PREFIXES) else None
+        key = page_key(request.method, f"{request.scheme}://{host.lower()}{request.get_full_path()}", accept)
         stored = cache.get(key)
         if stored is not None:
             if stored[0] == version:

@@ -21,6 +21,7 @@ from .csv import csv_lines
 from .iterables import batched
 from .querystring import filters_only, with_params
 from .search import mark, passage, query_stems
+from .site import absolute_url
 
 CSV_CHUNK = 1000
 
@@ -63,7 +64,7 @@ class DirectoryListView(FilterView):
         raise NotImplementedError
 
     def csv_response(self, queryset):
-        site_url = self.request.build_absolute_uri("/").rstrip("/")
+        site_url = absolute_url("/").rstrip("/")
 
         def rows():
             # In a transaction, PostgreSQL's server-side cursor streams the ordered keys as
@@ -123,10 +124,10 @@ class DirectoryListView(FilterView):
 
     def item_list(self, page):
         """The page's items as an ``ItemList``: each named by its title or name, at its page."""
-        absolute = self.request.build_absolute_uri
+        absolute = absolute_url
         items = [(getattr(item, "title", None) or item.name, absolute(item.get_absolute_url()))
                  for item in page.object_list]  # fmt: skip
-        return structured_data.item_list(self.list_name, absolute(), items, page.paginator.count,
+        return structured_data.item_list(self.list_name, absolute(self.request.get_full_path()), items, page.paginator.count,
                                          page.start_index() or 1)  # fmt: skip
 
 

@@ -7,6 +7,8 @@ from django.core.paginator import Paginator
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from .site import absolute_url
+
 MAX_PAGE_SIZE = 100
 
 
@@ -43,8 +45,25 @@ class DirectoryPagination(PageNumberPagination):
         response["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in self.links())
         return response
 
+    def page_address(self):
+        """This page's absolute address, on the configured site (``common.site``)."""
+        return absolute_url(self.request.get_full_path())
+
+    def get_next_link(self):
+        if not self.page.has_next():
+            return None
+        return replace_query_param(self.page_address(), self.page_query_param, self.page.next_page_number())
+
+    def get_previous_link(self):
+        if not self.page.has_previous():
+            return None
+        number = self.page.previous_page_number()
+        if number == 1:
+            return remove_query_param(self.page_address(), self.page_query_param)
+        return replace_query_param(self.page_address(), self.page_query_param, number)
+
     def links(self):
-        url = self.request.build_absolute_uri()
+        url = self.page_address()
         first = remove_query_param(url, self.page_query_param)
         last_number = self.page.paginator.num_pages
         last = replace_query_param(url, self.page_query_param, last_number) if last_number > 1 else first

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.urls import include, path
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
@@ -6,6 +8,7 @@ from rest_framework import routers
 from actions.api import ActionViewSet, ProgrammeViewSet
 from actors.api import ActorViewSet, OrganisationViewSet, SectorViewSet, TerritoryViewSet
 from common.api import JSONErrorsMixin, UncheckedParametersSchema
+from common.site import absolute_url
 
 from . import datainclusion
 
@@ -27,7 +30,10 @@ class APIRootView(JSONErrorsMixin, routers.APIRootView):
         },
     )
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)
+        # DRF writes them on the request's host: on the configured site instead (common.site).
+        response.data = {name: absolute_url(urlsplit(url).path) for name, url in response.data.items()}
+        return response
 
 
 class SchemaView(JSONErrorsMixin, SpectacularAPIView):

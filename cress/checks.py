@@ -1,8 +1,10 @@
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.http.request import validate_host
 
 from common import localenv
 
@@ -75,5 +77,29 @@ def legal_notice_is_complete(app_configs, **kwargs):
             "Mentions légales incomplètes : renseignez " + ", ".join(missing) + ".",
             hint="Ces variables d'environnement alimentent /mentions-legales/ et /contact/.",
             id="cress.W002",
+        )
+    ]
+
+
+@register(deploy=True)
+def site_address_is_the_public_one(app_configs, **kwargs):
+    """Every absolute address the site writes comes from DIRECTORY_SITE_URL (common/site.py):
+    links of the API, feed, sitemaps, JSON-LD, e-mails. Left at its default, they all lead
+    to 127.0.0.1."""
+    parts = urlsplit(settings.DIRECTORY_SITE_URL)
+    problems = []
+    if not validate_host(parts.hostname or "", settings.ALLOWED_HOSTS):
+        problems.append("son nom n'est pas dans DJANGO_ALLOWED_HOSTS")
+    if getattr(settings, "SECURE_SSL_REDIRECT", False) and parts.scheme != "https":
+        problems.append("elle doit commencer par https:// (DJANGO_HTTPS est activé)")
+    if not problems:
+        return []
+    return [
+        Warning(
+            f"DIRECTORY_SITE_URL ({settings.DIRECTORY_SITE_URL}) n'est pas l'adresse publique du site : "
+            + " ; ".join(problems) + ".",
+            hint="Les liens de l'API, du flux, des plans du site, des données structurées et des e-mails "
+            "en sont faits (https://annuaire.example.org).",
+            id="cress.W003",
         )
     ]

@@ -2,12 +2,13 @@ from django.conf import settings
 from django.urls import reverse
 
 from common.querystring import filters_only
+from common.site import absolute_url
 
 
 def canonical_url(request):
     """The page's own address: path plus its filters, without page number or format."""
     query = filters_only(request.GET)
-    url = request.build_absolute_uri(request.path)
+    url = absolute_url(request.path)
     return f"{url}?{query.urlencode()}" if query else url
 
 

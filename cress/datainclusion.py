@@ -31,6 +31,7 @@ from actors.models import Organisation
 from common.api import ReadOnlyDirectoryViewSet
 from common.collation import french
 from common.search import DOCUMENT_FIELDS
+from common.site import absolute_url
 from territories.models import Territory, TerritoryKind
 
 SOURCE = "cress-basse-normandie"
@@ -351,7 +352,7 @@ def structure_record(actor, request):
         "nom": _name(actor.name),
         "date_maj": actor.updated_at.date().isoformat(),
         "description": _text(actor.description, actor.summary),
-        "lien_source": request.build_absolute_uri(actor.get_absolute_url()),
+        "lien_source": absolute_url(actor.get_absolute_url()),
         "siret": actor.siret or None,
         "commune": commune.name if commune else None,
         "code_postal": actor.postcode or None,
@@ -382,7 +383,7 @@ def service_record(action, request, departements):
         # schema requires one: at worst, what the directory says it is.
         "description": _text(action.description, action.source_text, programme.description, programme.summary)
         or f"{action.title} ({programme.title}, {programme.actor.name})",
-        "lien_source": request.build_absolute_uri(action.get_absolute_url()),
+        "lien_source": absolute_url(action.get_absolute_url()),
         "date_maj": action.updated_at.date().isoformat(),
         "thematiques": _themes(s.slug for s in action.effective_sectors.all()),
         "publics": _publics(publics),

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from actions.models import Action, Programme
+from common.site import absolute_url
 
 LIMIT = 20
 
@@ -15,9 +16,18 @@ class LatestFeed(Feed):
     title = f"{settings.DIRECTORY_SITE_NAME} — derniers programmes et actions"
     subtitle = f"Programmes et actions publiés ou mis à jour par la {settings.DIRECTORY_CRESS_NAME}."
     language = "fr"
+    query_parameters = frozenset()  # common.querystring.parameters_of: it reads none
 
+    # Absolute addresses on the configured site (``common.site``): Django would otherwise
+    # prefix the request's host to the feed's ids and links.
     def link(self):
-        return reverse("actions:list")
+        return absolute_url(reverse("actions:list"))
+
+    def feed_url(self):
+        return absolute_url(reverse("site:feed"))
+
+    def item_link(self, item):
+        return absolute_url(item.get_absolute_url())
 
     def items(self):
         programmes = list(

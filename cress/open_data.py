@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from actions import exports as action_exports
 from actors import exports as actor_exports
+from common.site import absolute_url
 
 from .datainclusion import SCHEMA_NAME
 
@@ -50,7 +51,7 @@ def licence():
 
 def datapackage(request):
     """The Data Package (Frictionless specs v1, ``tabular-data-package``)."""
-    absolute = request.build_absolute_uri
+    absolute = absolute_url
     return {
         "profile": "tabular-data-package",
         "name": slugify(settings.DIRECTORY_SITE_NAME),  # lower case, « - »: as the specs ask
@@ -114,7 +115,7 @@ def _distribution(url, title, media_type, file_type, conforms_to=None):
 def catalogue(request):
     """The DCAT-AP catalogue (JSON-LD): a dataset per kind of content, each with its
     downloads (CSV described by the Data Package, JSON API, GeoJSON, data·inclusion)."""
-    absolute = request.build_absolute_uri
+    absolute = absolute_url
     page = absolute(reverse("site:open-data"))
     package = absolute(reverse("site:datapackage"))
     publisher = {"@id": absolute(reverse("site:home")) + "#editeur", "@type": "foaf:Agent",

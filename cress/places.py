@@ -82,6 +82,16 @@ def scoped(territory, queryset, listing):
     return counts, {scope: queryset.in_scope(territory, scope) for scope in Scope}
 
 
+def page_parameter(name, scope):
+    """The query parameter of the page of one section of a territory's page."""
+    return f"page_{name}_{scope.name.lower()}"
+
+
+def page_parameters(*names):
+    """Every page parameter of the sections of kinds ``names`` (``query_parameters``)."""
+    return [page_parameter(name, scope) for name in names for scope in Scope]
+
+
 def scoped_sections(request, territory, queryset, ordering, name, listing):
     """{"total", "sections": [{scope, label, count, page_obj, page_param}]} for one kind
     of item (actors or actions) — the published list ``listing`` — : the counts
@@ -92,7 +102,7 @@ def scoped_sections(request, territory, queryset, ordering, name, listing):
     for scope in Scope:
         if not counts[scope]:
             continue
-        param = f"page_{name}_{scope.name.lower()}"
+        param = page_parameter(name, scope)
         section = querysets[scope].order_by(*ordering, "pk")
         page = paginate(request, section, param, count=counts[scope])
         sections.append(

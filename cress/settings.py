@@ -137,11 +137,15 @@ MIDDLEWARE = [
     # on the API (common/http_cache.py): below ConditionalGet (its 304 copies them), above
     # the page cache (cached answers get them too).
     "common.http_cache.CachingHeadersMiddleware",
+    # The limits per client of the API and the CSV exports (common/client.py): above the
+    # page cache, so that its answers count too.
+    "common.client.ClientRateLimitMiddleware",
     # Reads from the replica or the primary (DATABASE_REPLICA_URL), a 503 when the primary
     # refuses a write (common/db_router.py). Above the page cache: it asks whether the
     # replica lagged before keeping a page.
     "common.db_router.ReplicaMiddleware",
-    # Anonymous visitors' public pages, from the shared cache (common/cache.py).
+    # Anonymous visitors' public pages, from the shared cache (common/cache.py); it checks
+    # the Host header first, on every address.
     "common.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -207,15 +211,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The cache: Redis when REDIS_URL is set (shared by every worker and machine: the page
 # cache and the content version must be), else this process's memory (one process only).
+# Redis itself runs with a memory limit and evicts the least recently used keys (README,
+# « Production »): every key has a timeout or is cheap to lose.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "annuaire"),
-        }
+
+
+def redis_cache(location, prefix):
+    """The shared cache on Redis at ``location`` (the tests' too): Django's RedisCache with
+    a circuit breaker, so that Redis down, the site serves its pages uncached instead of
+    failing (common/cache_backend.py). A Redis that does not answer costs a request one
+    second at most, once per RETRY_SECONDS and process."""
+    return {
+        "BACKEND": "common.cache_backend.ResilientRedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": prefix,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        "RETRY_SECONDS": 30,
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL, os.environ.get("DJANGO_CACHE_PREFIX", "annuaire"))}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -438,10 +454,15 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["common.api_filters.DirectoryFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "common.pagination.DirectoryPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    # Anonymous clients, per address (common.client.client_address), counted in the shared
-    # cache; a 429 carries Retry-After.
-    "DEFAULT_THROTTLE_CLASSES": ["common.client.ClientRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("DIRECTORY_API_RATE", "600/minute")},
+    # Per client (common.client.client_address), counted in the shared cache, for every
+    # answer, from the page cache or not: ``common.client.ClientRateLimitMiddleware`` (not
+    # DRF's throttle classes, which only see what the page cache did not serve). « anon »:
+    # the API; « export »: the CSV exports. A 429 carries Retry-After.
+    "DEFAULT_THROTTLE_CLASSES": [],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("DIRECTORY_API_RATE", "600/minute"),
+        "export": os.environ.get("DIRECTORY_EXPORT_RATE", "6/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": f"API de l'annuaire ESS {DIRECTORY_REGION['name']}",

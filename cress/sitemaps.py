@@ -2,12 +2,18 @@
 addresses (sitemaps.org), with their last modification. Only published pages; never a
 draft. (Demonstration pages are listed like the others: each says it is fictitious.)"""
 
+from urllib.parse import urlsplit
+
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.contrib.sitemaps.views import SitemapIndexItem
 from django.db.models import Max, Q
 from django.urls import reverse
 
 from actions.models import Action, Event, Programme
 from actors.models import Organisation, Sector
+from common.querystring import query_parameters
+from common.site import absolute_url, site_scheme_and_domain
 from territories.models import Territory, TerritoryKind
 from territories.region import DEPARTEMENT_CODES
 
@@ -18,7 +24,39 @@ from . import places
 LIMIT = 5_000
 
 
-class StaticSitemap(Sitemap):
+class DirectorySitemap(Sitemap):
+    """Addresses on the configured site (``common.site``), never the request's host."""
+
+    def get_protocol(self, protocol=None):
+        return site_scheme_and_domain()[0]
+
+    def get_domain(self, site=None):
+        return site_scheme_and_domain()[1]
+
+
+@query_parameters()
+def index(request, **kwargs):
+    """Django's sitemap index, its addresses on the configured site: Django builds them
+    from the request's scheme and host, rewritten here before the answer is rendered."""
+    response = sitemap_views.index(request, **kwargs)
+
+    def on_site(location):
+        parts = urlsplit(location)
+        return absolute_url(parts.path + (f"?{parts.query}" if parts.query else ""))
+
+    response.context_data["sitemaps"] = [
+        SitemapIndexItem(on_site(item.location), item.last_mod) for item in response.context_data["sitemaps"]
+    ]
+    return response
+
+
+@query_parameters("p")
+def section(request, **kwargs):
+    """A section's page of addresses (``?p=``: its page number)."""
+    return sitemap_views.sitemap(request, **kwargs)
+
+
+class StaticSitemap(DirectorySitemap):
     changefreq = "weekly"
 
     def items(self):
@@ -35,7 +73,7 @@ class StaticSitemap(Sitemap):
         return reverse(item)
 
 
-class PublishedSitemap(Sitemap):
+class PublishedSitemap(DirectorySitemap):
     changefreq = "monthly"
     limit = LIMIT
 
@@ -82,12 +120,12 @@ class EventSitemap(PublishedSitemap):
         return Event.objects.published()
 
 
-class SectorSitemap(Sitemap):
+class SectorSitemap(DirectorySitemap):
     def items(self):
         return Sector.objects.order_by("slug")
 
 
-class TerritorySitemap(Sitemap):
+class TerritorySitemap(DirectorySitemap):
     """The region, its départements and the communes that have published content."""
 
     limit = LIMIT

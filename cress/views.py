@@ -1,8 +1,10 @@
 """Site-wide pages: home, search across kinds, territories, sectors, open data, errors."""
 
+import sys
+
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +17,9 @@ from actors.models import Organisation, Sector, listing_counts
 from common import structured_data
 from common.collation import french
 from common.listing import paginate
+from common.querystring import query_parameters
 from common.search import DOCUMENT_FIELDS, terms
+from common.site import absolute_url
 from territories.models import Scope, Territory, TerritoryKind
 from territories.region import DEPARTEMENT_CODES, DEPARTEMENTS
 
@@ -51,13 +55,14 @@ def sector_counts(actor_counts=None):
     return (actor_counts or listing_counts("acteurs")).facets["sector"]
 
 
+@query_parameters()
 def home(request):
     actor_counts, action_counts = listing_counts("acteurs"), listing_counts("actions")
     counts = sector_counts(actor_counts)
     sectors = [s for s in Sector.objects.order_by(*french("name")) if counts.get(s.pk)]
     for sector in sectors:
         sector.n = counts[sector.pk]
-    absolute = request.build_absolute_uri
+    absolute = absolute_url
     jsonld = structured_data.website(settings.DIRECTORY_SITE_NAME, absolute(reverse("site:home")),
                                      absolute(reverse("site:search")), settings.DIRECTORY_PUBLISHER)  # fmt: skip
     return render(
@@ -92,6 +97,7 @@ def home(request):
     )
 
 
+@query_parameters("q", "lecture", "departement", "type")
 def search(request):
     """One search across actors, programmes, actions, partners and territories, each
     result with its context (cress/search_results.py)."""
@@ -112,17 +118,18 @@ def search(request):
     )  # fmt: skip
 
 
+@query_parameters("page")
 def territory_list(request):
     region = get_object_or_404(Territory, key=places.REGION_KEY)
     communes = places.communes_with_content().select_related("current", "parent").order_by(*french("name"), "pk")
     page = paginate(request, communes)
     departements = departement_counts()
-    absolute = request.build_absolute_uri
+    absolute = absolute_url
     # The region, its départements, then the page's communes.
     items = [(region.name, absolute(region.get_absolute_url()))]
     items += [(d["name"], absolute(reverse("site:territory", args=[d["key"]]))) for d in departements]
     items += [(c.display_name, absolute(c.get_absolute_url())) for c in page.object_list]
-    jsonld = structured_data.item_list("Territoires", absolute(), items, 1 + len(departements) + page.paginator.count)
+    jsonld = structured_data.item_list("Territoires", absolute(request.get_full_path()), items, 1 + len(departements) + page.paginator.count)
     return render(
         request,
         "cress/territory_list.html",
@@ -130,6 +137,7 @@ def territory_list(request):
     )
 
 
+@query_parameters(*places.page_parameters("acteurs", "actions"))
 def territory_detail(request, key):
     """What works in a région, département or commune, grouped from the most local to the
     whole region — with the same rule, and so the same counts, as ``?departement=`` and
@@ -153,7 +161,7 @@ def territory_detail(request, key):
         "cress/territory_detail.html",
         {
             "jsonld": structured_data.script(
-                structured_data.territory(territory, request.build_absolute_uri, territory.parent)
+                structured_data.territory(territory, absolute_url, territory.parent)
             ),
             "territory": territory,
             "actors": groups["acteurs"],
@@ -169,11 +177,12 @@ SECTORS_NAME = "Secteurs et thèmes de l'annuaire"
 
 
 def sector_term(request, sector):
-    absolute = request.build_absolute_uri
+    absolute = absolute_url
     return structured_data.defined_term(sector.name, absolute(sector.get_absolute_url()), sector.description,
                                         SECTORS_NAME, absolute(reverse("site:sectors")))  # fmt: skip
 
 
+@query_parameters("page_acteurs", "page_programmes", "page_actions")
 def sector_detail(request, slug):
     sector = get_object_or_404(Sector, slug=slug)
     actors = published_actors().with_sectors([sector.pk]).order_by(*french("name"), "pk")
@@ -214,14 +223,26 @@ def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 
 
+# How long a visitor is asked to wait when the database does not answer (Retry-After).
+DATABASE_RETRY_SECONDS = 60
+
+
 def server_error(request):
+    """The 500 page; the 503 page when the error is the database out of reach (a restart,
+    a failover, connections cut): nothing the visitor did, back in a minute."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = str(DATABASE_RETRY_SECONDS)
+        return response
     return render(request, "500.html", status=500)
 
 
 @require_GET
 def health(request):
-    """/sante/ for the proxy or load balancer: the database and the cache answer (200) or
-    not (503). No page is rendered; never cached."""
+    """/sante/ for the proxy or load balancer, no page rendered, never cached. The database
+    out of reach: 503, the node can serve nothing. Redis out of reach: 200 and « dégradé »,
+    the node serves every page uncached (common/cache_backend.py), so the load balancer
+    keeps it; a monitor reads ``etat``."""
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -231,17 +252,22 @@ def health(request):
         checks["base_de_donnees"] = f"erreur : {error.__class__.__name__}"
     try:
         cache.set("sante", "ok", 10)
-        checks["cache"] = "ok" if cache.get("sante") == "ok" else "erreur : lecture"
-    except Exception as error:  # noqa: BLE001
-        checks["cache"] = f"erreur : {error.__class__.__name__}"
-    healthy = all(value == "ok" for value in checks.values())
-    response = JsonResponse(
-        {"etat": "ok" if healthy else "degrade", **checks}, status=200 if healthy else 503
-    )
+        shared = cache.get("sante") == "ok" and not getattr(cache, "degraded", False)
+        checks["cache"] = "ok" if shared else "dégradé : Redis ne répond pas, pages servies sans cache"
+    except Exception as error:  # noqa: BLE001 - a cache without the circuit breaker
+        checks["cache"] = f"dégradé : {error.__class__.__name__}, pages servies sans cache"
+    if checks["base_de_donnees"] != "ok":
+        state, status = "hors service", 503
+    elif checks["cache"] != "ok":
+        state, status = "dégradé", 200
+    else:
+        state, status = "ok", 200
+    response = JsonResponse({"etat": state, **checks}, status=status, json_dumps_params={"ensure_ascii": False})
     response["Cache-Control"] = "no-store"
     return response
 
 
+@query_parameters()
 def open_data(request):
     """/donnees/: the licence, the API, the CSV exports, the GeoJSON and the data·inclusion
     export; its JSON-LD, a ``DataCatalog`` of them."""
@@ -250,25 +276,27 @@ def open_data(request):
         "cress/open_data.html",
         {
             "jsonld": structured_data.script(open_data_catalog(request)),
-            "api_root": request.build_absolute_uri(reverse("api:api-root")),
-            "schema_url": request.build_absolute_uri(reverse("api:schema")),
+            "api_root": absolute_url(reverse("api:api-root")),
+            "schema_url": absolute_url(reverse("api:schema")),
             "record_fields": public_record.FIELDS,
             "geojson_page_size": f"{GEOJSON_PAGE_SIZE:,}".replace(",", "\u202f"),
             "geojson_max_page_size": f"{GEOJSON_MAX_PAGE_SIZE:,}".replace(",", "\u202f"),
             "unfilled_structure_fields": UNFILLED_STRUCTURE_FIELDS,
             "unfilled_service_fields": UNFILLED_SERVICE_FIELDS,
-            "datapackage_url": request.build_absolute_uri(reverse("site:datapackage")),
-            "catalogue_url": request.build_absolute_uri(reverse("site:catalogue")),
+            "datapackage_url": absolute_url(reverse("site:datapackage")),
+            "catalogue_url": absolute_url(reverse("site:catalogue")),
         },
     )
 
 
+@query_parameters()
 @require_GET
 def datapackage(request):
     """/donnees/datapackage.json: the CSVs described (Frictionless Data Package)."""
     return _described(described.datapackage(request), "application/json")
 
 
+@query_parameters()
 @require_GET
 def catalogue(request):
     """/donnees/catalogue.jsonld: the DCAT-AP catalogue that data.gouv.fr harvests."""
@@ -283,7 +311,7 @@ def _described(data, content_type):
 
 
 def open_data_catalog(request):
-    absolute = request.build_absolute_uri
+    absolute = absolute_url
     actors, actions = absolute(reverse("actors:list")), absolute(reverse("actions:list"))
     api = absolute(reverse("api:actor-list"))
     datasets = [
@@ -298,40 +326,44 @@ def open_data_catalog(request):
          [(absolute(reverse("api:di-structures")), "application/json"),
           (absolute(reverse("api:di-services")), "application/json")]),
     ]  # fmt: skip
-    return structured_data.data_catalog(f"Données ouvertes — {settings.DIRECTORY_SITE_NAME}", absolute(),
+    return structured_data.data_catalog(f"Données ouvertes — {settings.DIRECTORY_SITE_NAME}", absolute(request.get_full_path()),
                                         settings.DIRECTORY_PUBLISHER, settings.DIRECTORY_DATA_LICENCE_URL, datasets)  # fmt: skip
 
 
+@query_parameters()
 @require_GET
 def robots_txt(request):
     lines = [
         "User-agent: *",
         f"Disallow: /{settings.ADMIN_PATH}",
         "Disallow: /recherche/",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {absolute_url(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+@query_parameters()
 def sector_list(request):
     """/secteurs/: every sector, with how many published actors work in it."""
     counts = sector_counts()
     sectors = list(Sector.objects.all())
     for sector in sectors:
         sector.n = counts.get(sector.pk, 0)
-    absolute = request.build_absolute_uri
-    jsonld = {**structured_data.term_set(SECTORS_NAME, absolute()), "@context": structured_data.CONTEXT,
-              "@id": absolute(), "hasDefinedTerm": [structured_data.term(s.name, absolute(s.get_absolute_url()))
+    absolute = absolute_url
+    jsonld = {**structured_data.term_set(SECTORS_NAME, absolute(request.get_full_path())), "@context": structured_data.CONTEXT,
+              "@id": absolute(request.get_full_path()), "hasDefinedTerm": [structured_data.term(s.name, absolute(s.get_absolute_url()))
                                                    for s in sectors]}  # fmt: skip
     return render(request, "cress/sector_list.html", {"sectors": sectors, "jsonld": structured_data.script(jsonld)})
 
 
+@query_parameters()
 def legal_notice(request):
     return render(request, "cress/legal.html", {
         "legal": legal_context(), "follow_unconfirmed_days": settings.DIRECTORY_FOLLOW_UNCONFIRMED_DAYS,
     })  # fmt: skip
 
 
+@query_parameters()
 def contact(request):
     return render(request, "cress/contact.html", {"legal": legal_context()})
 
@@ -346,6 +378,7 @@ def legal_context():
     }
 
 
+@query_parameters()
 def accessibility_statement(request):
     """The RGAA statement, with what the browser suite checks on every release."""
     return render(
@@ -359,6 +392,7 @@ def accessibility_statement(request):
     )
 
 
+@query_parameters()
 def site_plan(request):
     """/plan-du-site/: every section, the départements and the sectors."""
     return render(

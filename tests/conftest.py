@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
+import cress.settings
 from actors.models import Organisation
 from common.staff import sync_staff_groups
 
@@ -118,13 +119,7 @@ def redis_cache(settings):
             f"Redis ne répond pas à {REDIS_URL} ({error}) : lancez redis-server ou indiquez REDIS_URL."
         )
     prefix = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
+    settings.CACHES = {"default": cress.settings.redis_cache(REDIS_URL, prefix)}  # production's
     settings.DIRECTORY_PAGE_CACHE = True
     yield caches["default"]
     client = redis.Redis.from_url(REDIS_URL)

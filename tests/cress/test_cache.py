@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from actors.models import Organisation
-from common.cache import VERSION_KEY, content_version, digest
+from common.cache import VERSION_KEY, content_version, page_key
 
 PROFILE = "/acteurs/uraf/"
 
@@ -46,7 +46,7 @@ def test_every_worker_shares_the_pages_and_the_version(directory, client, redis_
     other_worker = RedisCache(location, {"KEY_PREFIX": prefix})
     client.get(PROFILE)
     version = content_version()
-    assert other_worker.get(f"page:GET:{digest(PROFILE)}")[0] == version
+    assert other_worker.get(page_key("GET", "http://testserver" + PROFILE))[0] == version
     other_worker.incr(VERSION_KEY)
     assert content_version() == version + 1
     assert client.get(PROFILE)["X-Cache"] == "miss"
@@ -94,7 +94,7 @@ def test_after_an_edit_one_request_recomputes_while_the_others_get_the_previous_
     client.get("/acteurs/")
     bump()
     version = content_version()
-    lock = f"recompute:{version}:page:GET:{digest('/acteurs/')}"
+    lock = f"recompute:{version}:{page_key('GET', 'http://testserver/acteurs/')}"
     cache.add(lock, 1, 30)  # another worker is on it
     assert client.get("/acteurs/")["X-Cache"] == "stale"
     cache.delete(lock)
@@ -110,9 +110,9 @@ def test_a_page_whose_new_answer_is_not_kept_is_not_served_stale(directory, clie
 
     from common.cache import bump
 
-    cache.set(f"page:GET:{digest('/recherche/?q=14100')}", (content_version(), 200, [], b"ancienne page"), 60)
+    cache.set(page_key("GET", "http://testserver/recherche/?q=14100"), (content_version(), 200, [], b"ancienne page"), 60)
     bump()
     assert client.get("/recherche/?q=14100").status_code == 302, "the new answer"
     version = content_version()
-    cache.add(f"recompute:{version}:page:GET:{digest('/recherche/?q=14100')}", 1, 30)  # another worker
+    cache.add(f"recompute:{version}:{page_key('GET', 'http://testserver/recherche/?q=14100')}", 1, 30)  # another worker
     assert client.get("/recherche/?q=14100").status_code == 302, "never the older page"

@@ -82,6 +82,7 @@ LEGAL = {
     "DIRECTORY_PUBLICATION_DIRECTOR": "La présidence de la CRESS",
     "DIRECTORY_CONTACT_EMAIL": "contact@example.org",
     "DIRECTORY_HOST_DETAILS": "Hébergeur Exemple, Paris",
+    "DIRECTORY_SITE_URL": "https://annuaire.example.org",
 }
 
 
@@ -98,6 +99,20 @@ def test_deploy_check_asks_for_the_legal_notice():
         "cress.W002" in result.stdout + result.stderr
         and "DIRECTORY_HOST_DETAILS" in result.stdout + result.stderr
     )
+
+
+def test_deploy_check_asks_for_the_public_site_address():
+    """Every absolute link is made of DIRECTORY_SITE_URL (common/site.py), never of the
+    request's Host: left at its default, they would all lead to 127.0.0.1."""
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        DJANGO_ALLOWED_HOSTS="annuaire.example.org",
+        DJANGO_HTTPS="1",
+        **{**LEGAL, "DIRECTORY_SITE_URL": "http://127.0.0.1:8000"},
+    )
+    assert result.returncode != 0
+    assert "cress.W003" in result.stdout + result.stderr
 
 
 def test_deploy_check_warns_without_a_secret_key_in_debug():

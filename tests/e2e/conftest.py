@@ -72,8 +72,10 @@ def audit_page(browser):
 
 
 @pytest.fixture
-def site(live_server, transactional_db, directory):
-    """The live server's base URL, with the real content loaded."""
+def site(live_server, transactional_db, directory, settings):
+    """The live server's base URL, with the real content loaded; the site's absolute links
+    (common/site.py) lead to it."""
+    settings.DIRECTORY_SITE_URL = live_server.url
     return live_server.url
 
 
