@@ -132,6 +132,14 @@ class EmbeddedMap(EmbeddedMixin, ActorMapView):
     template_name = "embeds/map.html"
     kind = EmbedUse.Kind.MAP
 
+    def machine_query(self):
+        """The map's data: the list's filters, without the embed's own parameters (the
+        API refuses what it does not know); every actor placed, not only the first ones."""
+        query = QueryDict(super().machine_query(), mutable=True)
+        for name in EMBED_PARAMETERS:
+            query.pop(name, None)
+        return query.urlencode()
+
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
         # No « Autour de moi » in a frame: the site's own policy (no geolocation).

@@ -238,3 +238,12 @@ def test_staff_read_the_counts_in_french_and_cannot_change_them(directory, edito
     superuser.force_login(admin)
     assert superuser.get(reverse("admin:embeds_embeduse_delete", args=[use.pk])).status_code == 403
     assert EmbedUse.objects.get().count == 1
+
+
+@pytest.mark.django_db
+def test_the_embedded_map_reads_its_points_from_the_api_with_the_same_filters(directory, client):
+    page = client.get("/integrer/carte/", {"departement": "14", "secteur": "petite-enfance", "nombre": 3})
+    geojson = unescape(re.search(r'data-geojson="([^"]+)"', page.content.decode()).group(1))
+    assert "nombre" not in geojson and "departement=14" in geojson and "secteur=petite-enfance" in geojson
+    assert client.get(geojson).status_code == 200
+    assert "geolocation=()" in page["Permissions-Policy"], "no « Autour de moi » in a frame"
