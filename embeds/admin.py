@@ -1,9 +1,13 @@
 """« Annuaire intégré sur d'autres sites »: how often each site shows it, read-only (the
 counts are written by the embedded pages alone)."""
 
-from django.contrib import admin
+from datetime import timedelta
 
-from common.admin import StaffAdmin
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+
+from common.admin import DashboardItem, StaffAdmin
 
 from .models import EmbedUse
 
@@ -30,3 +34,19 @@ class EmbedUseAdmin(StaffAdmin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+RECENT_DAYS = 30
+
+
+def sites_showing_the_directory(request):
+    """On the admin home: how many sites showed the directory lately (their names: the list)."""
+    if not request.user.has_perm("embeds.view_embeduse"):
+        return []
+    since = timezone.localdate() - timedelta(days=RECENT_DAYS)
+    changelist = reverse("admin:embeds_embeduse_changelist")
+    sites = EmbedUse.objects.filter(day__gte=since).exclude(host="").values("host").distinct()
+    return [DashboardItem.counting(
+        "Annuaire intégré ailleurs", sites, f"site l'a affiché ces {RECENT_DAYS} derniers jours",
+        changelist + f"?day__gte={since.isoformat()}", f"sites l'ont affiché ces {RECENT_DAYS} derniers jours",
+    )]  # fmt: skip

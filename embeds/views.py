@@ -96,7 +96,7 @@ class EmbeddedMixin:
     def get(self, request, *args, **kwargs):
         self.options = EmbedOptions(request.GET)
         response = super().get(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming:
+        if request.method == "GET" and response.status_code == 200 and not response.streaming:
             host = referring_host(request)
             if host is not None:
                 EmbedUse.record(host, self.kind)

@@ -247,3 +247,14 @@ def test_the_embedded_map_reads_its_points_from_the_api_with_the_same_filters(di
     assert "nombre" not in geojson and "departement=14" in geojson and "secteur=petite-enfance" in geojson
     assert client.get(geojson).status_code == 200
     assert "geolocation=()" in page["Permissions-Policy"], "no « Autour de moi » in a frame"
+
+
+@pytest.mark.django_db
+def test_the_admin_home_says_how_many_sites_showed_the_directory_lately(directory, editor_client, client):
+    for site in ("https://www.bayeux.fr/", "https://www.bayeux.fr/ess", "https://www.orne.fr/"):
+        client.get("/integrer/liste/", HTTP_REFERER=site)
+    client.get("/integrer/liste/")  # an unknown site is not a site
+    home = editor_client.get(reverse("admin:index")).content.decode()
+    assert "Annuaire intégré ailleurs" in home and "2 sites l&#x27;ont affiché ces 30 derniers jours" in home
+    listed = editor_client.get(re.search(r'href="([^"]*embeduse/\?day__gte=[^"]+)"', home).group(1).replace("&amp;", "&"))
+    assert listed.status_code == 200 and "www.orne.fr" in listed.content.decode()
