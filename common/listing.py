@@ -106,10 +106,14 @@ class DirectoryListView(FilterView):
         page = paginate(self.request, queryset, self.page_kwarg, page_size, count=count)
         return page.paginator, page, page.object_list, page.has_other_pages()
 
+    def list_facets(self):
+        """The facets beside the list. A filter in error keeps the others on the page
+        (counted without it)."""
+        return cached(f"facets:{self.filters_key()}", self.filterset.facets) if self.valid else self.filterset.facets()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # A filter in error keeps the others on the page (counted without it).
-        facets = cached(f"facets:{self.filters_key()}", self.filterset.facets) if self.valid else self.filterset.facets()
+        facets = self.list_facets()
         query = filters_only(self.request.GET)
         context.update(
             form=self.filterset.form,

@@ -55,7 +55,19 @@ AUDITED_PAGES = {
     "accessibilité": "/accessibilite/",
     "mentions légales": "/mentions-legales/",
     "page introuvable": "/acteurs/inconnu/",
+    "intégrer l'annuaire": "/integrer/?commune=Lisieux&vue=carte",
+    "intégrer l'annuaire : erreur": "/integrer/?commune=Saint-Pierre&nombre=0",
 }
+
+# The pages other sites frame (/integrer/): no header nor skip link (nothing to skip),
+# checked the same way otherwise, and with no horizontal scrolling from 280 px.
+EMBEDDED_PAGES = {
+    "annuaire intégré : liste": "/integrer/liste/?departement=14&nombre=5",
+    "annuaire intégré : liste d'une commune": "/integrer/liste/?commune=14366&nombre=5",
+    "annuaire intégré : carte": "/integrer/carte/?departement=14&nombre=5",
+    "annuaire intégré : critère illisible": "/integrer/liste/?secteur=inconnu",
+}
+EMBEDDED_WIDTHS = (1280, 375, 280)
 
 # The lists whose result count and first result must show on a phone's first screen.
 LISTS = {

@@ -114,6 +114,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "jobs",
+    # Other sites show the directory in a frame (/integrer/), counted per site.
+    "embeds",
     "cress",
 ]
 
@@ -315,8 +317,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp): nothing inline on public pages, nothing from
-# elsewhere but the map tiles; never framed. The admin also allows inline styles
-# (common/security.py). The map's tile address is configurable (DIRECTORY_TILE_URL).
+# elsewhere but the map tiles; never framed, but the views marked ``frameable`` (the
+# embeds, /integrer/liste/ and /integrer/carte/: ``frame-ancestors *``, no
+# X-Frame-Options). The admin also allows inline styles (common/security.py). The map's tile address is configurable (DIRECTORY_TILE_URL).
 DIRECTORY_TILE_URL = os.environ.get("DIRECTORY_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 _tile_origin = "/".join(DIRECTORY_TILE_URL.split("/")[:3]).replace("{s}.", "*.")
 CONTENT_SECURITY_POLICY = {
@@ -365,7 +368,7 @@ LOGGING = {
 DIRECTORY_CONTENT_APPS = ("territories", "actors", "actions")
 # The apps whose models staff edit in the admin: « Éditeurs » may view, add and change them
 # (common/staff.py, synced after every migrate), « recent changes » list their history.
-DIRECTORY_STAFF_APPS = ("territories", "actors", "actions", "suggestions", "follows", "imports", "jobs")
+DIRECTORY_STAFF_APPS = ("territories", "actors", "actions", "suggestions", "follows", "imports", "jobs", "embeds")
 # The directory's region: no code names a region or a département, all read this
 # (territories/region.py). The former Basse-Normandie (INSEE 25), part of Normandie (28)
 # since 2016; « liaison »: INSEE's « typeLiaison » of its name (3: « de la Basse-Normandie »);

@@ -34,6 +34,7 @@ urlpatterns = [
     path("partenaires/", include("actors.partner_urls")),
     path("actions/", include("actions.urls")),
     path("suivre/", include("follows.urls")),
+    path("integrer/", include("embeds.urls")),
     path("api/v1/", include("cress.api_urls")),
     path(
         "sitemap.xml",

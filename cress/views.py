@@ -387,6 +387,7 @@ def accessibility_statement(request):
         {
             "audit": accessibility,
             "page_count": len(accessibility.AUDITED_PAGES),
+            "embedded_count": len(accessibility.EMBEDDED_PAGES),
             "legal": legal_context(),
         },
     )

@@ -72,6 +72,7 @@ def test_hostile_text_is_inert_on_every_output(poisoned, client, editor_client):
         "/actions/enquete-questionnaire-uraf/", "/actions/programmes/uraf-enquete-perte-d-autonomie/",
         "/actions/evenements/journee-d-echanges-paris-29-novembre/", "/partenaires/caisse-d-allocations-familiales/",
         "/secteurs/famille/", "/territoires/region-25/", "/recherche/?q=alert", "/flux/",
+        "/integrer/?secteur=famille&public=familles", "/integrer/liste/?nombre=50", "/integrer/carte/?nombre=50",
     ]  # fmt: skip
     for url in urls:
         text = body(client.get(url))
@@ -126,9 +127,10 @@ def test_safe_cell_follows_owasp(value, expected):
 # --- bad input never gives a 5xx ---------------------------------------------------------
 
 ADDRESSES = ["/", "/acteurs/", "/actions/", "/recherche/", "/territoires/", "/partenaires/", "/api/v1/acteurs/",
-             "/api/v1/actions/", "/api/v1/programmes/", "/api/v1/territoires/", "/sitemap.xml", "/flux/"]  # fmt: skip
+             "/api/v1/actions/", "/api/v1/programmes/", "/api/v1/territoires/", "/sitemap.xml", "/flux/",
+             "/integrer/", "/integrer/liste/", "/integrer/carte/"]  # fmt: skip
 PARAMETERS = ["q", "departement", "commune", "secteur", "public", "famille", "acteur", "annee", "tri", "page",
-              "page_size", "format", "p"]  # fmt: skip
+              "page_size", "format", "p", "nombre", "vue"]  # fmt: skip
 HOSTILE = st.sampled_from([
     "'", '"', "\x00", "le", "de la", "%", "%%", "\\", "'; DROP TABLE actors_organisation; --", "<script>", "🙂" * 50,
     "9" * 400, "-1", "0", "1e999", "NaN", "../../etc/passwd", "a" * 3000, "\u202e", "\ud7ff", "nom,recent,-nom",
@@ -164,5 +166,5 @@ def test_random_path_segments_never_give_a_5xx(directory, client, segment, prefi
     st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=200), max_size=4,
 ))  # fmt: skip
 def test_random_headers_never_give_a_5xx(directory, client, headers):
-    for address in ("/acteurs/", "/api/v1/acteurs/"):
+    for address in ("/acteurs/", "/api/v1/acteurs/", "/integrer/liste/"):  # the embed reads the Referer
         assert client.get(address, headers=headers).status_code < 500, (address, headers)

@@ -9,7 +9,11 @@
    with ?bbox= (and the same filters): the list below then holds that area's actors.
    « Autour de moi » asks the browser for the position only when clicked, and only
    centres the map on it: the position is neither kept nor sent (the API is asked, as
-   for any move, for the visible area). */
+   for any move, for the visible area).
+
+   Embedded on another site (/integrer/carte/): no « Rechercher dans cette zone » nor
+   « Autour de moi » (the page has neither button), and a popup's link opens the profile
+   outside the frame (data-link-target). */
 (function () {
   "use strict";
   var box = document.getElementById("carte");
@@ -48,6 +52,7 @@
     var title = element("p", "map-popup-title");
     var link = element("a", "", p.nom);  // the profile
     link.href = p.url;
+    if (box.dataset.linkTarget) { link.target = box.dataset.linkTarget; }
     title.appendChild(link);
     content.appendChild(title);
     if (p.lieu) { content.appendChild(element("p", "map-popup-place", p.lieu)); }
@@ -105,7 +110,7 @@
     fetch(url, {signal: pending.signal, headers: {"Accept": "application/geo+json"}})
       .then(function (response) { return response.json(); })
       .then(function (data) {
-        if (fit && data.features.length && searchHere.hidden) {  // unless the visitor has moved it meanwhile
+        if (fit && data.features.length && (!searchHere || searchHere.hidden)) {  // unless the visitor has moved it meanwhile
           var bounds = L.latLngBounds(data.features.map(function (f) {
             return [f.geometry.coordinates[1], f.geometry.coordinates[0]];
           }));
@@ -132,24 +137,24 @@
 
   var timer = null;
   map.on("moveend", function () {
-    if (placedByPage > 0) { placedByPage -= 1; } else { searchHere.hidden = false; }
+    if (placedByPage > 0) { placedByPage -= 1; } else if (searchHere) { searchHere.hidden = false; }
     clearTimeout(timer);
     timer = setTimeout(load, 250);
   });
   load(firstFit);
 
   // « Rechercher dans cette zone »: the same page, its filters, the visible area.
-  searchHere.addEventListener("click", function () {
+  if (searchHere) { searchHere.addEventListener("click", function () {
     var params = new URLSearchParams(window.location.search);
     params.delete("page");
     params.set("bbox", area());
     window.location.assign(window.location.pathname + "?" + params.toString());
-  });
+  }); }
 
   // « Autour de moi »: only where the browser can and may locate.
   var policy = document.permissionsPolicy || document.featurePolicy;
   var canLocate = "geolocation" in navigator && !(policy && policy.allowsFeature && !policy.allowsFeature("geolocation"));
-  if (!canLocate) { return; }
+  if (!canLocate || !nearMe) { return; }
   document.getElementById("carte-autour-bloc").hidden = false;
   var here = null;
   nearMe.addEventListener("click", function () {

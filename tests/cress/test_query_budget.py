@@ -63,6 +63,12 @@ PAGES = {
     "feed": ("/flux/", 4),
     "sitemap index": ("/sitemap.xml", 10),
     "sitemap page": ("/sitemap-actions.xml", 2),
+    # Issue 24: the embeds are the actor list's views without facets, plus the count of
+    # the display (one upsert); never from the page cache, so always this cold cost.
+    "embed builder": ("/integrer/?commune=Lisieux&secteur=petite-enfance&vue=carte&nombre=5", 3),
+    "embedded list": ("/integrer/liste/?departement=14&nombre=10", 9),
+    "embedded list, by commune": ("/integrer/liste/?commune=14371&nombre=10", 10),
+    "embedded map": ("/integrer/carte/?departement=14&secteur=petite-enfance", 8),
 }  # fmt: skip
 
 

@@ -2,6 +2,6 @@
 accessibility statement reports (cress/accessibility.py)."""
 
 from cress.accessibility import AUDITED_PAGES as PAGE_TYPES
-from cress.accessibility import LISTS
+from cress.accessibility import EMBEDDED_PAGES, LISTS
 
-__all__ = ["PAGE_TYPES", "LISTS"]
+__all__ = ["PAGE_TYPES", "LISTS", "EMBEDDED_PAGES"]

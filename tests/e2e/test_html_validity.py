@@ -3,13 +3,13 @@
 import pytest
 
 from .conftest import vnu_errors
-from .pages import PAGE_TYPES
+from .pages import EMBEDDED_PAGES, PAGE_TYPES
 
 
 @pytest.mark.django_db
 def test_every_page_type_is_valid_html(directory, client, vnu_jar, tmp_path):
     files = {}
-    for url in PAGE_TYPES.values():
+    for url in [*PAGE_TYPES.values(), *EMBEDDED_PAGES.values()]:
         response = client.get(url)
         assert response.status_code in (200, 400, 404), url
         path = tmp_path / f"{len(files):02d}.html"
