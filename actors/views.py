@@ -120,7 +120,7 @@ def actor_detail(request, slug):
     )
 
 
-@query_parameters("page")
+@query_parameters("page", "aujourdhui")
 def partner_list(request):
     """/partenaires/: the organisations that take part in programmes and actions; with
     ``?aujourdhui=1``, « organismes d'aujourd'hui »: only the bodies no change leads away
