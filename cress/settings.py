@@ -121,7 +121,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "common.staticfiles.StaticFilesMiddleware",  # whitenoise, the manifest kept private
     # --- HTTP for the open data (issue 21) ---------------------------------------------
     # Brotli or gzip for data answers (API, CSV, sitemaps, feed), never for HTML. Outside
     # the page cache (it stores plain answers) and above everything that reads the body.
