@@ -277,6 +277,9 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# Where a login lands when its « next » is missing or leads elsewhere (Django would say
+# /accounts/profile/, a 404 here): staff log in to the admin.
+LOGIN_REDIRECT_URL = "admin:index"
 CSRF_FAILURE_VIEW = "cress.views.csrf_failure"
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip().strip("/") + "/"
 
