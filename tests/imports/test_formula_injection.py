@@ -133,3 +133,15 @@ def test_read_cell_gives_back_what_safe_cell_protected(text):
     from common.csv import read_cell, safe_cell
 
     assert read_cell(safe_cell(text)) == text
+
+
+@pytest.mark.django_db
+def test_the_import_template_writes_no_formula(directory, editor_client):
+    from actors.models import Sector
+
+    Sector.objects.create(name="=2+5", slug="formule")
+    response = editor_client.get(reverse("admin:imports_template"))
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert "=2+5" in [cell.value for cell in cells]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
