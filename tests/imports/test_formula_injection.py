@@ -145,3 +145,15 @@ def test_the_import_template_writes_no_formula(directory, editor_client):
     cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
     assert "=2+5" in [cell.value for cell in cells]
     assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+
+
+@pytest.mark.django_db
+def test_the_public_actions_csv_writes_no_formula(planted, client):
+    from actions.exports import COLUMNS
+
+    text = b"".join(client.get("/actions/", {"format": "csv"}).streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    free_text = {column.header for column in COLUMNS if column.type == "string"}
+    cells = [value for row in rows for header, value in row.items() if header in free_text]
+    assert "'@SUM(A1)" in cells
+    assert not [cell for cell in cells if cell.startswith(TRIGGERS)]
