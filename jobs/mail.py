@@ -26,15 +26,21 @@ def header(text):
     return " ".join(CONTROL_CHARACTERS.sub(" ", str(text)).split())
 
 
-def send(subject, body, recipients):
+def send(subject, body, recipients, html="", headers=None):
     """Sends ``body`` to ``recipients`` (a list of addresses) after the current transaction
-    commits; at once outside a transaction."""
+    commits; at once outside a transaction. ``html``: an HTML part beside the text;
+    ``headers``: headers of its own (a digest's List-Unsubscribe), cleaned like the subject."""
     recipients = [header(address) for address in recipients if address]
     recipients = [address for address in recipients if address]
     if not recipients:
         return
     subject = header(subject)
-    transaction.on_commit(lambda: deliver(subject, body, recipients))
+    extra = {}
+    if html:
+        extra["html"] = html
+    if headers:
+        extra["headers"] = {header(name): header(value) for name, value in headers.items()}
+    transaction.on_commit(lambda: deliver(subject, body, recipients, **extra))
 
 
 def send_to_staff(subject, body):
@@ -42,10 +48,10 @@ def send_to_staff(subject, body):
     send(settings.EMAIL_SUBJECT_PREFIX + subject, body, [address for _, address in settings.MANAGERS])
 
 
-def deliver(subject, body, recipients):
+def deliver(subject, body, recipients, **extra):
     from .tasks import send_email
 
     try:
-        send_email.enqueue(subject, body, recipients)
+        send_email.enqueue(subject, body, recipients, **extra)
     except Exception:  # the task retries and logs each failure; the page that asked goes on
         logger.exception("E-mail « %s » to %s not sent now", subject, recipients)

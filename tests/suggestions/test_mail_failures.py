@@ -82,3 +82,18 @@ def test_a_queue_that_refuses_the_e_mail_still_thanks_the_visitor(directory, cli
         response = client.post("/referencer/", listing("Recyclerie du Bessin"), REMOTE_ADDR="10.9.0.6", follow=True)
     assert response.status_code == 200 and "Merci" in response.content.decode()
     assert Suggestion.objects.filter(kind=Kind.LISTING, name="Recyclerie du Bessin").exists()
+
+
+@pytest.mark.django_db
+def test_headers_of_its_own_are_cleaned_at_the_same_door(django_capture_on_commit_callbacks):
+    """A digest (follows/digests.py) sends an HTML part and List-Unsubscribe through
+    ``jobs.mail.send`` too: its header values lose their control characters there."""
+    from jobs import mail as door
+
+    with django_capture_on_commit_callbacks(execute=True):
+        door.send("Résumé\nBcc: x@example.org", "texte", ["a@example.org"], html="<p>texte</p>",
+                  headers={"List-Unsubscribe": "<https://annuaire.example/x>\r\nBcc: victime@example.org"})  # fmt: skip
+    [sent] = mail.outbox
+    assert sent.subject == "Résumé Bcc: x@example.org" and sent.alternatives[0][0] == "<p>texte</p>"
+    assert sent.extra_headers["List-Unsubscribe"] == "<https://annuaire.example/x> Bcc: victime@example.org"
+    assert sent.message()["Bcc"] is None
