@@ -7,6 +7,8 @@ administrators, the guard against lost updates, and what makes a day of editing 
 - **No lost update**: the change form carries the « modifié le » of the version the editor
   opened. If someone saved the object meanwhile, the save is refused with a French
   message that says who changed what; nothing typed is lost (the form comes back filled).
+  The check reads the record's row locked, in the save's transaction: two saves posted at
+  the same instant are compared one after the other, and one only wins.
 - **For all-day use** (``StaffAdmin``): titles in correct French (« Ajouter une action »,
   « Modifier l'organisation », « Organisations ») from each admin's ``gender``; Save at the
   top of the form as well; long text fields sized to what they hold.
@@ -36,7 +38,7 @@ from django.contrib.admin.views.main import ORDER_VAR, SEARCH_VAR, ChangeList
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db import connections, models
+from django.db import connections, models, router
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -647,6 +649,15 @@ def changes_since(obj, moment):
     return lines
 
 
+def locked(queryset):
+    """``queryset`` locking its rows until the transaction ends (``SELECT … FOR UPDATE``),
+    inside one (the admin's save is): two saves posted at the same instant then compare
+    their version one after the other — the second reads the first's and is refused."""
+    if connections[router.db_for_write(queryset.model)].in_atomic_block:
+        return queryset.select_for_update()
+    return queryset
+
+
 class ConcurrencyGuard:
     """A ModelAdmin mixin for models with ``updated_at`` (see the module docstring)."""
 
@@ -690,8 +701,7 @@ class ConcurrencyGuard:
                 if seen is None or not self.instance.pk:
                     return cleaned
                 current = (
-                    type(self.instance)
-                    ._default_manager.filter(pk=self.instance.pk)
+                    locked(type(self.instance)._default_manager.filter(pk=self.instance.pk))
                     .values_list("updated_at", flat=True)
                     .first()
                 )

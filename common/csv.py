@@ -1,12 +1,21 @@
 """CSV made for spreadsheets: UTF-8 with a byte-order mark and « ; » separators, so that
 French Excel, LibreOffice and Python's csv module open it as is; streamed row by row;
 and every free-text cell protected against formula injection, while a typed cell (a
-number, a date) is written as its value — the one rule is :func:`safe_cell`."""
+number, a date) is written as its value — the one rule is :func:`safe_cell`.
+
+Every export, public or staff, CSV, XLSX or ODS, writes text as text: the public CSVs
+through :func:`csv_lines`, the staff's (tablib datasets and workbooks) through
+:func:`spreadsheet`, both on :func:`safe_cell`; :func:`read_cell` undoes it when a CSV
+comes back to the import."""
 
 import csv
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import tablib
+from openpyxl.cell.cell import TYPE_STRING
+from tablib.formats._xlsx import XLSXFormat
 
 # A cell starting with one of these is read as a formula by spreadsheet programs (OWASP,
 # « CSV Injection »): =, +, -, @, a tab or a carriage return.
@@ -30,9 +39,57 @@ def safe_cell(value, type="string"):
     pattern = TYPED_VALUES.get(type)
     if pattern is not None and pattern.fullmatch(text):
         return text
-    if text.startswith(FORMULA_TRIGGERS):
-        return "'" + text
+    if text.startswith(FORMULA_TRIGGERS) or _quoted(text):
+        return "'" + text  # a text that already looks quoted is quoted again, so read_cell gives it back
     return text
+
+
+def _quoted(text):
+    return text.startswith("'") and (text[1:].startswith(FORMULA_TRIGGERS) or _quoted(text[1:]))
+
+
+def read_cell(value):
+    """A cell of a CSV coming back (to the import) as it was before :func:`safe_cell`: the
+    quote that it added is taken off; any other value is left as it is."""
+    if isinstance(value, str) and _quoted(value):
+        return value[1:]
+    return value
+
+
+def spreadsheet(data, format):
+    """The bytes of a tablib ``Dataset`` or ``Databook`` as ``format`` (csv, xlsx, ods),
+    no text cell ever a formula: in CSV each text cell goes through :func:`safe_cell`
+    (the file has no types); in XLSX and ODS a text cell is a cell of type text, its value
+    as it is (openpyxl would otherwise store « =… » as a formula)."""
+    if format == "csv":
+        return _safe_text(data).export("csv")
+    if format == "xlsx":
+        if isinstance(data, tablib.Databook):
+            return _TextXLSX.export_book(data)
+        return _TextXLSX.export_set(data)
+    if format == "ods":  # tablib's ODS writer types every str cell as text already
+        return data.export("ods")
+    raise ValueError(format)
+
+
+def _safe_text(dataset):
+    safe = tablib.Dataset(headers=[safe_cell(h) for h in dataset.headers or []] or None, title=dataset.title)
+    for row in dataset:
+        safe.append([safe_cell(cell) if isinstance(cell, str) else cell for cell in row])
+    return safe
+
+
+class _TextXLSX(XLSXFormat):
+    """tablib's XLSX writer, every cell that openpyxl took for a formula (a text starting
+    with « = ») typed back as text."""
+
+    @classmethod
+    def dset_sheet(cls, dataset, ws, *args, **kwargs):
+        super().dset_sheet(dataset, ws, *args, **kwargs)
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = TYPE_STRING
 
 
 class _Echo:

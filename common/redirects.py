@@ -3,14 +3,28 @@
 - an object whose slug changed (its history, django-simple-history, remembers the old one);
 - an organisation merged into another (``merged_into``: the one kept).
 
+And where a page sends its visitor back (``?retour=``, ``?next=``), :func:`back_to` is the
+one rule: an address of this site, or nothing.
+
 ``redirect_moved(model)`` wraps a detail view ``view(request, slug)``: when the view finds
 nothing (404), the old address is looked up and, if it leads somewhere, redirected."""
 
 from functools import wraps
 
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 MAX_HOPS = 10  # merged into a merged one…
+
+
+def back_to(url, default=""):
+    """``url`` when it is a path of this site, else ``default``: Django's
+    ``url_has_allowed_host_and_scheme`` with no host allowed refuses « //evil.example »,
+    « /\\evil.example », « /<tab>/evil.example » (which browsers read as another site)
+    and any scheme."""
+    if url and url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None):
+        return url
+    return default
 
 
 def moved_to(model, slug):

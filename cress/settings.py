@@ -121,7 +121,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "common.staticfiles.StaticFilesMiddleware",  # whitenoise, the manifest kept private
     # --- HTTP for the open data (issue 21) ---------------------------------------------
     # Brotli or gzip for data answers (API, CSV, sitemaps, feed), never for HTML. Outside
     # the page cache (it stores plain answers) and above everything that reads the body.
@@ -277,6 +277,9 @@ STORAGES = {
 }
 
 LOGIN_URL = "admin:login"
+# Where a login lands when its « next » is missing or leads elsewhere (Django would say
+# /accounts/profile/, a 404 here): staff log in to the admin.
+LOGIN_REDIRECT_URL = "admin:index"
 CSRF_FAILURE_VIEW = "cress.views.csrf_failure"
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip().strip("/") + "/"
 

@@ -27,7 +27,7 @@ from django.utils import timezone
 from actors import public_record
 from actors.models import Organisation, Status
 from common.collation import french_key
-from jobs.tasks import send_email
+from jobs import mail
 
 from . import links, searches
 from .models import SavedSearch
@@ -113,11 +113,10 @@ def message(search, found):
 
 
 def send_digest(search, found):
-    """Sends the digest by the background worker (retried), after the commit. Not through
-    ``jobs.mail.send``, which carries neither an HTML part nor headers: the same task."""
+    """Sends the digest through ``jobs.mail.send`` (the one door: after the commit, by the
+    background worker, retried, headers cleaned), with its HTML part and its headers."""
     subject, text, html, headers = message(search, found)
-    recipients = [search.email]
-    transaction.on_commit(lambda: send_email.enqueue(subject, text, recipients, html=html, headers=headers))
+    mail.send(subject, text, [search.email], html=html, headers=headers)
 
 
 @dataclass

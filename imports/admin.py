@@ -66,10 +66,10 @@ class UploadForm(forms.Form):
 
 @admin.register(ImportRecord)
 class ImportRecordAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "state", "user", "created_at", "created", "updated", "unchanged"]
+    list_display = ["file_name", "state", "user", "created_at", "confirmed_by", "created", "updated", "unchanged"]
     list_filter = ["state"]
     readonly_fields = [
-        "file_name", "state", "user", "created_at", "imported_at", "publish", "created", "updated", "unchanged",
+        "file_name", "state", "user", "created_at", "confirmed_by", "imported_at", "publish", "created", "updated", "unchanged",
         "report_text", "download",
     ]  # fmt: skip
     fields = readonly_fields
@@ -117,6 +117,7 @@ class ImportRecordAdmin(admin.ModelAdmin):
             "title": "Importer un fichier",
             "template_url": reverse("admin:imports_template"),
             "background_rows": settings.JOBS_IMPORT_ROWS,
+            "confirm_note": "",
             **extra,
         }
 
@@ -153,6 +154,9 @@ class ImportRecordAdmin(admin.ModelAdmin):
         record = get_object_or_404(ImportRecord, pk=pk, state=ImportRecord.State.SIMULATED)
         if request.method != "POST" or not self.can_import(request):
             raise PermissionDenied
+        if not record.may_confirm(request.user):
+            raise PermissionDenied("Seuls l'auteur de la simulation et un administrateur peuvent confirmer cet import.")
+        record.confirmed_by = request.user
         if record.rows > settings.JOBS_IMPORT_ROWS:
             return self.in_background(request, record, import_jobs.IMPORT, "Import")
         report = run_import(record.file_name, bytes(record.content), dry_run=False,
@@ -187,12 +191,16 @@ class ImportRecordAdmin(admin.ModelAdmin):
         report = record.stored_report()
         if report is None:
             return redirect("admin:imports_importrecord_change", record.pk)
-        if record.state != ImportRecord.State.SIMULATED:
-            record = None  # « Importer » only under a simulation not yet imported
+        note = ""
+        if record.state == ImportRecord.State.SIMULATED and not record.may_confirm(request.user):
+            author = record.user.get_username() if record.user else "son auteur"
+            note = f"Seuls {author} (qui a envoyé le fichier) et un administrateur peuvent confirmer cet import."
+        if record.state != ImportRecord.State.SIMULATED or note:
+            record = None  # « Importer » only under a simulation not yet imported, to who may confirm it
         return TemplateResponse(
             request,
             "admin/imports/import.html",
-            self.context(request, form=UploadForm(), report=report, record=record),
+            self.context(request, form=UploadForm(), report=report, record=record, confirm_note=note),
         )
 
     def download_view(self, request, pk):

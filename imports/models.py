@@ -8,6 +8,7 @@ from django.db.models import F, Q
 
 from actors.models import Organisation
 from common.collation import french
+from common.staff import is_administrator
 
 
 class ImportRecord(models.Model):
@@ -28,6 +29,10 @@ class ImportRecord(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="par", null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField("envoyé le", auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="importé par", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text="Qui a confirmé l'import après la simulation : son auteur ou un administrateur.",
+    )  # fmt: skip
     imported_at = models.DateTimeField("importé le", null=True, blank=True)
     state = models.CharField("état", max_length=12, choices=State.choices, default=State.SIMULATED)
     publish = models.BooleanField("publier les nouvelles fiches", default=False)
@@ -61,6 +66,11 @@ class ImportRecord(models.Model):
             self.state = self.State.IMPORTED
         else:
             self.state = self.State.SIMULATED
+
+    def may_confirm(self, user):
+        """Whether ``user`` may confirm this simulation: the person who sent the file, or an
+        administrator — an editor does not import another's file under that person's name."""
+        return user.pk == self.user_id or is_administrator(user)
 
     def stored_report(self):
         """The ``Report`` kept by ``keep`` (None before the first simulation ends)."""

@@ -25,6 +25,7 @@ from import_export.results import RowResult
 
 from actors.models import Organisation
 from common.changes import content_changes
+from common.csv import read_cell, spreadsheet
 
 from . import duplicates
 from .resources import BY_SHEET, RESOURCES, OrganisationResource
@@ -239,7 +240,10 @@ def _read_csv(content):
         delimiter = ","
     dataset = tablib.Dataset()
     dataset.load(io.StringIO(text).read(), format="csv", delimiter=delimiter)
-    return dataset
+    read = tablib.Dataset(headers=dataset.headers, title=dataset.title)
+    for row in dataset:  # the quote that the export put before a formula-like text comes off
+        read.append([read_cell(cell) for cell in row])
+    return read
 
 
 def _without_empty_rows(dataset):
@@ -427,11 +431,11 @@ def export_file(name, kind=None, querysets=None):
         label = kind or "organisations"
         dataset = export_dataset(RESOURCES[label], (querysets or {}).get(label))
         if suffix == ".csv":
-            return dataset.export("csv").encode("utf-8-sig")
+            return spreadsheet(dataset, "csv").encode("utf-8-sig")
         book = tablib.Databook()
         book.add_sheet(dataset)
-        return book.export(FORMATS[suffix])
-    return export_book(querysets).export(FORMATS[suffix])
+        return spreadsheet(book, FORMATS[suffix])
+    return spreadsheet(export_book(querysets), FORMATS[suffix])
 
 
 def real_querysets():

@@ -7,6 +7,7 @@ import tablib
 from actions.models import ProgrammeKind
 from actors.models import EssFamily, OrganisationKind, Public, Sector
 from common.collation import french
+from common.csv import spreadsheet
 
 from .resources import RESOURCES
 
@@ -87,4 +88,4 @@ def template_workbook():
     for name in Public.objects.order_by(*french("name")).values_list("name", flat=True):
         allowed.append(["publics", name])
     book.add_sheet(allowed)
-    return book.export("xlsx")
+    return spreadsheet(book, "xlsx")  # text as text, like every export

@@ -8,11 +8,13 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from actions.models import Action, Programme
 from actors.models import Organisation
 from common.client import client_address
+from common.redirects import back_to
 
 from . import verification
 from .forms import CorrectionForm, ListingForm, OrganisationUpdateForm
@@ -40,7 +42,7 @@ def report(request, kind, slug):
             setattr(suggestion, field, target)
             suggestion.save()
             notify_staff(suggestion)
-            return redirect(reverse("suggestions:thanks") + "?" + "retour=" + target.get_absolute_url())
+            return redirect(reverse("suggestions:thanks") + "?" + urlencode({"retour": target.get_absolute_url()}))
     status = 400 if form.errors else 200
     return render(
         request, "suggestions/report.html", {"form": form, "target": target, "kind": kind}, status=status
@@ -61,9 +63,7 @@ def listing(request):
 
 
 def thanks(request):
-    back = request.GET.get("retour", "")
-    if not back.startswith("/") or back.startswith("//"):
-        back = ""
+    back = back_to(request.GET.get("retour", ""))
     return render(request, "suggestions/thanks.html", {"back": back})
 
 
