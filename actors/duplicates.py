@@ -11,6 +11,10 @@
   groups the two names have in common (``similarity()``, found through the trigram index
   ``organisation_name_trgm``).
 
+Two bodies that staff linked by a succession (``Succession``: one renamed, merged into or
+replaced by the other, actors/successors.py) are two bodies, never a duplicate, whatever
+their names (« Conseil régional de Basse-Normandie » → « Conseil régional de Normandie »).
+
 The admin form (on save), the imports (on every row) and the list of likely duplicates
 (``imports``) all call ``likely_duplicates``.
 """
@@ -24,7 +28,7 @@ from django.db.models import Q
 
 from territories.models import COMMUNE_KINDS, Territory, TerritoryKind
 
-from .models import Organisation
+from .models import Organisation, Succession
 
 # pg_trgm's default threshold is 0.3; names of one organisation typed twice score above
 # 0.6 (« URSCOP » / « Urscop Ouest » / « Union régionale des SCOP » are caught by the
@@ -83,12 +87,23 @@ def departement_of(commune):
     return commune.parent_id if commune is not None and commune.kind in COMMUNE_KINDS else None
 
 
+def successions_between(pks):
+    """{(a, b)} of the organisations among ``pks`` a succession links, both ways."""
+    links = Succession.objects.filter(Q(predecessor__in=pks) | Q(successor__in=pks)).values_list(
+        "predecessor_id", "successor_id"
+    )
+    return {pair for a, b in links for pair in ((a, b), (b, a))}
+
+
 def likely_duplicates(organisation):
     """The other organisations this one probably duplicates, best first (at most
-    ``MAX_CANDIDATES``); merged organisations are never candidates."""
+    ``MAX_CANDIDATES``); merged organisations, and those a succession links to this one,
+    are never candidates."""
     others = Organisation.objects.filter(merged_into__isnull=True).select_related("commune")
     if organisation.pk:
-        others = others.exclude(pk=organisation.pk)
+        others = others.exclude(pk=organisation.pk).exclude(
+            pk__in=[b for a, b in successions_between([organisation.pk]) if a == organisation.pk]
+        )
     found = {}
 
     identifiers = Q()
@@ -262,6 +277,8 @@ def likely_duplicates_many(organisations):
     for (pk, other_pk), (reason, score) in scored.items():
         found[pk][other_pk] = Duplicate(others[other_pk], reason, score)
 
+    for pk, other_pk in successions_between(list(found)):
+        found.get(pk, {}).pop(other_pk, None)
     order = list(Duplicate.REASONS)
     return {
         pk: sorted(items.values(), key=lambda d: (order.index(d.reason), -d.score, d.organisation.pk))[:MAX_CANDIDATES]

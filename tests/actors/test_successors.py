@@ -176,3 +176,29 @@ def test_an_editor_adds_a_succession_inline_and_the_history_keeps_it(directory, 
     assert step.history.count() == 1
     assert successors.today(old) is None, "a draft is not shown to the public"
     assert successors.today(old, editor) == today, "staff see it"
+
+
+@pytest.mark.django_db
+def test_a_body_and_its_successor_are_never_a_likely_duplicate(directory):
+    """« Conseil régional de Basse-Normandie » → « Conseil régional de Normandie »: names
+    alike (0.83), one region, but two bodies that staff linked; an unlinked look-alike is
+    still found, one by one and by the whole-directory scan."""
+    import io
+
+    from django.core.management import call_command
+
+    from actors.duplicates import likely_duplicates, likely_duplicates_many
+    from actors.models import Organisation
+    from imports.models import DuplicatePair
+
+    old = Organisation.objects.get(name="Conseil régional de Basse-Normandie")
+    new = Organisation.objects.get(name="Conseil régional de Normandie")
+    assert new.pk not in {d.organisation.pk for d in likely_duplicates(old)}
+    assert old.pk not in {d.organisation.pk for d in likely_duplicates_many([new])[new.pk]}
+    DuplicatePair.objects.all().delete()
+    call_command("find_duplicates", stdout=io.StringIO())
+    assert not DuplicatePair.objects.filter(first__in=[old, new], second__in=[old, new]).exists()
+
+    twin = Organisation.objects.create(name="Conseil régional de Normandie.", slug="cr-normandie-bis", kind=new.kind)
+    twin.territories.set(new.territories.all())
+    assert twin.pk in {d.organisation.pk for d in likely_duplicates(new)}
