@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.http.request import split_domain_port
 from django.urls import Resolver404, resolve
 
 from . import db_router
@@ -93,8 +94,8 @@ def cached(key, compute, timeout=PAGE_TIMEOUT):
 
 def page_key(method, address, accept=None):
     """The key of a page's answer. What tells answers apart: the method, the full address
-    with scheme and host (an answer made for one is never served for another) and, for the
-    API, the Accept header."""
+    with scheme and host name (an answer made for one is never served for another; the port
+    is not part of it) and, for the API, the Accept header."""
     text = address if accept is None else f"{address}\naccept:{accept}"
     return f"page:{method}:{digest(text)}"
 
@@ -161,7 +162,11 @@ class PublicPageCacheMiddleware:
         if degraded():
             return self.get_response(request)  # served uncached until Redis answers again
         accept = request.META.get("HTTP_ACCEPT", "") if request.path_info.startswith(NEGOTIATED_PREFIXES) else None
-        key = page_key(request.method, f"{request.scheme}://{host.lower()}{request.get_full_path()}", accept)
+        # The name without its port: the site's pages name no host (common/site.py), and a
+        # visitor's choice of port must not multiply the entries (nor split them between
+        # processes that listen on different ports behind one proxy).
+        name = split_domain_port(host)[0] or host.lower()
+        key = page_key(request.method, f"{request.scheme}://{name}{request.get_full_path()}", accept)
         stored = cache.get(key)
         if stored is not None:
             if stored[0] == version:

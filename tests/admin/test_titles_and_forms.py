@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from actions.models import Action, Event, KeyFigure, Partnership, Programme, Quote
-from actors.models import Organisation, Public, Sector, Synonym
+from actors.models import Organisation, Public, Sector, Succession, Synonym
 from suggestions.models import Kind, Suggestion
 from territories.models import Territory
 
@@ -30,6 +30,8 @@ TITLES = {
     Sector: ("Ajouter un secteur", "Modifier le secteur", "Secteurs"),
     Public: ("Ajouter un public", "Modifier le public", "Publics"),
     Territory: ("Ajouter un territoire", "Modifier le territoire", "Territoires"),
+    Succession: ("Ajouter un changement de nom ou succession", "Modifier le changement de nom ou succession",
+                 "Changements de nom et successions"),
     Synonym: ("Ajouter un groupe de synonymes", "Modifier le groupe de synonymes", "Synonymes de recherche"),
     Suggestion: (None, "Modérer la contribution", "Contributions"),  # they come from the public forms
 }

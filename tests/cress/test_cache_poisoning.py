@@ -75,6 +75,9 @@ def test_the_key_tells_hosts_and_schemes_apart(directory, redis_cache):
     assert Client().get("/acteurs/uraf/")["X-Cache"] == "hit"
     assert forged("/acteurs/uraf/")["X-Cache"] == "miss", "another host: another answer"
     assert Client().get("/acteurs/uraf/", secure=True)["X-Cache"] == "miss", "another scheme"
+    # A port of the visitor's choosing is not a new entry (bounded; and two processes on two
+    # ports behind one proxy share their pages).
+    assert Client().get("/acteurs/uraf/", HTTP_HOST="localhost:7777")["X-Cache"] == "hit"
 
 
 # --- a bad Host -----------------------------------------------------------------------------
