@@ -204,6 +204,15 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def streaming_replica(django_db_setup, django_db_blocker):
     """A primary holding a copy of the test database, and its streaming standby."""
+    # A transactional test of this worker may have run first and flushed the database: the
+    # copy holds the real directory, as the ``directory`` fixture gives it to every test.
+    from actors.models import Organisation
+    from tests.conftest import load_directory, migration_data
+
+    with django_db_blocker.unblock():
+        if not Organisation.objects.filter(slug="coorace-basse-normandie").exists():
+            migration_data()
+            load_directory()
     source = connections["default"].settings_dict
     source_conninfo = make_conninfo(
         **{
