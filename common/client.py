@@ -12,6 +12,7 @@ import ipaddress
 import math
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse, JsonResponse
 from rest_framework.settings import api_settings
@@ -105,4 +106,68 @@ class ClientRateLimitMiddleware:
         limit = limit_of(request)
         if limit is not None and not limit.allow_request(request, None):
             return too_many_requests(request, limit.wait())
+        if isinstance(limit, ExportRateThrottle):
+            return export_in_a_slot(request, self.get_response)
         return self.get_response(request)
+
+
+# A whole list in CSV holds a worker for as long as it streams (100,000 actors: 34 MB,
+# about 14 s): a few downloaders at once, each within their own limit, would take every
+# worker from the pages. So the site streams at most DIRECTORY_EXPORT_SLOTS exports at once,
+# on all its processes (slots in the shared cache); a slot a killed process never freed is
+# free again after EXPORT_SLOT_SECONDS.
+EXPORT_SLOT_SECONDS = 300
+EXPORT_BUSY_SECONDS = 30
+
+
+def export_in_a_slot(request, get_response):
+    slots = [f"export:creneau:{n}" for n in range(max(1, settings.DIRECTORY_EXPORT_SLOTS))]
+    slot = next((key for key in slots if cache.add(key, 1, EXPORT_SLOT_SECONDS)), None)
+    if slot is None:
+        response = HttpResponse(
+            "D'autres téléchargements complets sont en cours : réessayez dans "
+            f"{EXPORT_BUSY_SECONDS} secondes.\n",
+            content_type="text/plain; charset=utf-8",
+            status=429,
+        )
+        response["Retry-After"] = str(EXPORT_BUSY_SECONDS)
+        return response
+    try:
+        response = get_response(request)
+    except BaseException:
+        cache.delete(slot)
+        raise
+    if not response.streaming:
+        cache.delete(slot)  # a 304, an error: nothing streams
+        return response
+
+    response.streaming_content = SlotHeld(response.streaming_content, slot)
+    return response
+
+
+class SlotHeld:
+    """The rows of an export, holding its slot until the last is sent or the server closes
+    the answer (the client gone, even before the first row: a generator's ``finally``
+    would not run then)."""
+
+    def __init__(self, content, slot):
+        self.content = iter(content)
+        self.slot = slot
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        try:
+            return next(self.content)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self):
+        if self.slot is not None:
+            cache.delete(self.slot)
+            self.slot = None
+        close = getattr(self.content, "close", None)
+        if close is not None:
+            close()

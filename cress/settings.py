@@ -134,14 +134,15 @@ MIDDLEWARE = [
     "common.security.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # ETag of every buffered answer, 304 on If-None-Match / If-Modified-Since.
+    # The limits per client of the API and the CSV exports (common/client.py): above the
+    # page cache, so that its answers count too; and above the 304s (ConditionalGet), so that an
+    # export a 304 replaced is seen as one that streams nothing (its slot freed at once).
+    "common.client.ClientRateLimitMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     # (Issue 21) Cache-Control on every answer, an ETag for the streamed CSV, Vary: Accept
     # on the API (common/http_cache.py): below ConditionalGet (its 304 copies them), above
     # the page cache (cached answers get them too).
     "common.http_cache.CachingHeadersMiddleware",
-    # The limits per client of the API and the CSV exports (common/client.py): above the
-    # page cache, so that its answers count too.
-    "common.client.ClientRateLimitMiddleware",
     # Reads from the replica or the primary (DATABASE_REPLICA_URL), a 503 when the primary
     # refuses a write (common/db_router.py). Above the page cache: it asks whether the
     # replica lagged before keeping a page.
@@ -511,3 +512,7 @@ SPECTACULAR_SETTINGS = {
         "TypeCollectionEnum": ["FeatureCollection"],
     },
 }
+
+# Whole-list CSV exports streamed at once on the whole site (common/client.py): beyond, a 429
+# with Retry-After, so that downloads never take every worker from the pages.
+DIRECTORY_EXPORT_SLOTS = int(os.environ.get("DIRECTORY_EXPORT_SLOTS", "1"))

@@ -32,6 +32,10 @@ def _test_settings(settings, tmp_path):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
     settings.DIRECTORY_PAGE_CACHE = False
+    # Django's test client never closes an answer the test did not read to its end, as a
+    # server does: an export's slot would stay taken. The slots have their own test
+    # (tests/cress/test_rate_limits.py).
+    settings.DIRECTORY_EXPORT_SLOTS = 1000
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
