@@ -91,6 +91,20 @@ staff_dashboard = []
 DASHBOARD_CAP = 1000
 
 
+class ReadOnlyAdmin:
+    """A list staff read and never write (counts of use, records kept for the law): no add,
+    no change, no delete, whatever the permissions say."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @dataclass
 class DashboardItem:
     title: str  # « À modérer »

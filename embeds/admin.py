@@ -7,13 +7,13 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from common.admin import DashboardItem, StaffAdmin
+from common.admin import DashboardItem, ReadOnlyAdmin, StaffAdmin
 
 from .models import EmbedUse
 
 
 @admin.register(EmbedUse)
-class EmbedUseAdmin(StaffAdmin, admin.ModelAdmin):
+class EmbedUseAdmin(ReadOnlyAdmin, StaffAdmin, admin.ModelAdmin):
     gender = "m"
     list_display = ["day", "site", "kind", "count"]
     list_filter = ["kind", "day"]
@@ -25,15 +25,6 @@ class EmbedUseAdmin(StaffAdmin, admin.ModelAdmin):
     @admin.display(description="site", ordering="host")
     def site(self, use):
         return use.host or "(site inconnu : le navigateur ne l'a pas dit)"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 RECENT_DAYS = 30

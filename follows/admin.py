@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from common.admin import ReadOnlyAdmin
 from common.csv import safe_cell
 from common.staff import is_administrator
 
@@ -21,16 +22,7 @@ from .models import Frequency, SavedSearch
 
 
 @admin.register(SavedSearch)
-class SavedSearchAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+class SavedSearchAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     def get_urls(self):
         return [
             path("adresses.csv", self.admin_site.admin_view(self.export_view), name="follows_savedsearch_export"),
