@@ -65,6 +65,10 @@ def test_check_deploy_refuses_a_run_that_read_it(settings):
     settings.LOCAL_ENV_READ = "/srv/annuaire/local.env"
     with pytest.raises(SystemCheckError, match="cress.E001"):
         call_command("check", "--deploy", "--fail-level", "ERROR")
+    settings.LOCAL_ENV_READ = ""
+    from django.core import checks
+
+    assert "cress.E001" not in {issue.id for issue in checks.run_checks(include_deployment_checks=True)}
 
 
 def test_it_is_never_committed():
@@ -107,4 +111,6 @@ def test_check_deploy_refuses_a_secret_left_as_in_the_example(monkeypatch):
     with pytest.raises(SystemCheckError, match="cress.E002"):
         call_command("check", "--deploy", "--fail-level", "ERROR")
     monkeypatch.setenv("DJANGO_SECRET_KEY", "a-key-of-this-site-only-" + "x" * 40)
-    call_command("check", "--deploy", "--fail-level", "ERROR")
+    from django.core import checks
+
+    assert "cress.E002" not in {issue.id for issue in checks.run_checks(include_deployment_checks=True)}
