@@ -56,7 +56,9 @@ def changes(query, since, now):
         return []
     before = {
         row["id"]: row
-        for row in History.objects.filter(id__in=list(current), history_date__lte=since)
+        # The same organisations as a subquery, not a list of their ids: an import of the
+        # whole directory in one week must not send 100,000 parameters.
+        for row in History.objects.filter(id__in=kept.values("id"), history_date__lte=since)
         .order_by("id", "-history_date", "-history_id")
         .distinct("id")
         .values("id", "status", *public_record.SOURCE)
