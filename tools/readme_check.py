@@ -492,6 +492,22 @@ class Rehearsal:
             stop(process)
 
 
+HELPS = {}
+
+
+def help_of(name):
+    """``manage.py <name> --help`` (wide), once per command for both checks below; None
+    when the command does not exist (its error in ``HELPS[name + ":erreur"]``)."""
+    if name not in HELPS:
+        env = {**local_env(), "DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+               "COLUMNS": "200"}  # fmt: skip
+        done = subprocess.run([str(PY), "manage.py", name, "--help"], cwd=ROOT, env=env,
+                              capture_output=True, text=True, check=False)  # fmt: skip
+        HELPS[name] = done.stdout if done.returncode == 0 else None
+        HELPS[name + ":erreur"] = done.stderr.strip()[-300:]
+    return HELPS[name]
+
+
 # --- the named commands ------------------------------------------------------------------------
 
 
@@ -500,21 +516,18 @@ def check_named(text):
     for path in paths:
         if not (ROOT / path.split()[0]).exists():
             fail(f"le README nomme {path}, qui n'existe pas")
-    helps = {}
-    env = {**local_env(), "DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres"}
+    names = set()
     for span in manage:
         words = shlex.split(re.sub(r"^.*?manage\.py ", "", span).replace("…", ""))
         name = words[0]
-        if name not in helps:
-            done = subprocess.run([str(PY), "manage.py", name, "--help"], cwd=ROOT, env=env,
-                                  capture_output=True, text=True, check=False)  # fmt: skip
-            if done.returncode:
-                fail(f"le README nomme « manage.py {name} », qui n'existe pas : {done.stderr.strip()[-300:]}")
-            helps[name] = done.stdout
+        names.add(name)
+        output = help_of(name)
+        if output is None:
+            fail(f"le README nomme « manage.py {name} », qui n'existe pas : {HELPS[name + ':erreur']}")
         for option in (w.split("=")[0] for w in words[1:] if w.startswith("--")):
-            if option not in helps[name]:
+            if option not in output:
                 fail(f"le README écrit « {span} » : {name} n'a pas l'option {option}")
-    say(f"{len(helps)} commandes de gestion nommées dans le texte existent avec leurs options ; {len(paths)} chemins existent")
+    say(f"{len(names)} commandes de gestion nommées dans le texte existent avec leurs options ; {len(paths)} chemins existent")
 
 
 GENERIC_OPTIONS = {"--help", "--version", "--settings", "--pythonpath", "--traceback", "--no-color",
@@ -526,17 +539,16 @@ INTERNAL_VARIABLES = {"DIRECTORY_LOCAL_ENV"}  # set by manage.py itself (common/
 def check_documented(text):
     """Every command of the project, with each of its options, has its row in « Toutes les
     commandes »; every target of the Makefile is named."""
-    env = {**local_env(), "DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
-           "COLUMNS": "200"}  # fmt: skip
     names = sorted(p.stem for p in ROOT.glob("*/management/commands/*.py") if p.stem != "__init__")
     for name in names:
         row = next((line for line in text.splitlines() if line.startswith(f"| `{name}`")), None)
         if row is None:
             fail(f"la commande « {name} » n'a pas sa ligne dans « Toutes les commandes » du README")
-        done = subprocess.run([str(PY), "manage.py", name, "--help"], cwd=ROOT, env=env,
-                              capture_output=True, text=True, check=True)  # fmt: skip
-        sections = done.stdout.split("\n\n")
-        options = set(re.findall(r"^  (--[a-z][\w-]*)", done.stdout, re.M)) - GENERIC_OPTIONS
+        output = help_of(name)
+        if output is None:
+            fail(f"« manage.py {name} --help » échoue : {HELPS[name + ':erreur']}")
+        sections = output.split("\n\n")
+        options = set(re.findall(r"^  (--[a-z][\w-]*)", output, re.M)) - GENERIC_OPTIONS
         positional = next((part for part in sections if part.startswith("positional arguments:")), "")
         options |= set(re.findall(r"^  (\w+)\b", positional, re.M))
         missing = sorted(option for option in options if f"`{option}`" not in row)
